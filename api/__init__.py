@@ -1,0 +1,37 @@
+"""浙里民生 API: the application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from api.blueprints import register_blueprints, register_cli
+from api.errors import register_error_handlers
+from api.extensions import api, db, limiter, migrate
+from config import PROJECT_ROOT, load_config
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app for ``config_name`` (default ``APP_ENV``); ``overrides`` win over the environment."""
+    config = load_config(config_name)
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app.config.from_object(config)
+    app.config.update(overrides)
+    app.config.setdefault("MAX_CONTENT_LENGTH", 1024 * 1024)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    limiter.init_app(app)
+    api.init_app(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    api.spec.components.security_scheme("apiKey", {"type": "apiKey", "in": "header", "name": "X-Api-Key"})
+
+    register_blueprints(app)
+    register_cli(app)
+    register_error_handlers(app, db)
+    return app

@@ -1,0 +1,28 @@
+"""The one place that registers every blueprint and CLI group."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from api import meta, models  # noqa: F401 - models: every table registered
+from api.auth import mock_zlb
+from api.auth import routes as auth_routes
+from api.extensions import api
+from api.notify import cli as notify_cli
+from api.notify import routes as notify_routes
+from api.seed import cli as seed_cli
+
+API_BLUEPRINTS = [meta.blp, auth_routes.blp, notify_routes.blp]
+
+
+def register_blueprints(app: Flask) -> None:
+    for blueprint in API_BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    if app.config["ZLB_MOCK"]:
+        api.register_blueprint(mock_zlb.blp)
+    meta.register_docs_assets(app)
+
+
+def register_cli(app: Flask) -> None:
+    for group in (seed_cli.seed, notify_cli.notify):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""SMS notifications: a transactional outbox, a worker, and the providers that send."""

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the product on the embedded SQLite database: migrate, seed the demo data, start the services.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export FLASK_APP=wsgi
+API_PORT=${API_PORT:-5000}
+BIN=.venv/bin
+
+mkdir -p instance
+$BIN/flask db upgrade
+$BIN/flask seed demo
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+$BIN/gunicorn --bind "127.0.0.1:${API_PORT}" --workers 2 --access-logfile - wsgi:app &
+pids+=($!)
+$BIN/flask notify worker &
+pids+=($!)
+
+cat <<TXT
+
+浙里民生 is running (Ctrl-C stops everything):
+  API health      http://127.0.0.1:${API_PORT}/api/v1/health
+  API docs        http://127.0.0.1:${API_PORT}/api/v1/docs
+  SMS worker      console provider: messages appear in this terminal (phones masked)
+
+Demo accounts: staff official / collector1 / station1, password demo12345
+               partner device key: demo-bin-key
+               residents: pick one in the mock 浙里办 (GET /mock-zlb/residents)
+TXT
+wait -n "${pids[@]}"

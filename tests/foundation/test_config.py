@@ -1,0 +1,34 @@
+"""Settings: production refuses to start without its secrets."""
+
+from __future__ import annotations
+
+import pytest
+
+from config import ConfigError, load_config
+
+
+def test_production_without_secret_key_or_database_url_stops_with_a_clear_message(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY and DATABASE_URL"):
+        load_config("production")
+
+
+def test_production_refuses_the_mock_sso(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://db/zheli")
+    monkeypatch.setenv("ZLB_MOCK", "1")
+    with pytest.raises(ConfigError, match="ZLB_MOCK"):
+        load_config("production")
+
+
+def test_production_with_its_settings_starts_without_the_mock(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://db/zheli")
+    monkeypatch.delenv("ZLB_MOCK", raising=False)
+    assert load_config("production").ZLB_MOCK is False
+
+
+def test_an_unknown_environment_name_is_refused():
+    with pytest.raises(ConfigError, match="APP_ENV"):
+        load_config("staging-ish")

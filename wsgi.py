@@ -1,0 +1,5 @@
+"""Entry point for gunicorn and the flask CLI: ``gunicorn wsgi:app``, ``flask --app wsgi ...``."""
+
+from api import create_app
+
+app = create_app()
