@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from api import create_app
 from api.extensions import db, limiter
+from tests.twilio_stub import TwilioStub
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
@@ -90,3 +91,10 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def twilio_stub():
+    stub = TwilioStub()
+    yield stub
+    stub.close()

@@ -69,6 +69,7 @@ def enqueue(session: Session, phone: str, template_code: str, params: dict, *,
 
 
 def claim_batch(session: Session, worker_id: str, *, limit: int, due_before: datetime) -> list[int]:
+    # due_before doubles as the claim time: the pass's clock, not the wall clock, in tests too
     """Mark up to ``limit`` due messages as ours; on PostgreSQL rows other workers hold are skipped."""
     with unit_of_work(session):
         ids = list(session.scalars(
@@ -78,7 +79,7 @@ def claim_batch(session: Session, worker_id: str, *, limit: int, due_before: dat
         ))
         if ids:
             session.execute(update(SmsMessage).where(SmsMessage.id.in_(ids)).values(
-                status=MessageStatus.SENDING, claimed_at=utcnow(), claimed_by=worker_id, send_started_at=None))
+                status=MessageStatus.SENDING, claimed_at=due_before, claimed_by=worker_id, send_started_at=None))
     return ids
 
 
@@ -88,13 +89,14 @@ def _defer(message: SmsMessage, until: datetime, reason: str) -> None:
 
 
 def _deferral(session: Session, message: SmsMessage, policy: SendPolicy, now: datetime) -> tuple[datetime, str] | None:
+    """Until when a message must wait (quiet hours, per-phone limit); always later than ``now``."""
     if message.kind == MessageKind.REMINDER and (quiet_end := policy.quiet_until(now)):
         return quiet_end, "quiet hours"
     hour_ago = now - timedelta(hours=1)
     recent = list(session.scalars(select(SmsMessage.sent_at).where(
-        SmsMessage.phone == message.phone, SmsMessage.sent_at >= hour_ago).order_by(SmsMessage.sent_at)))
+        SmsMessage.phone == message.phone, SmsMessage.sent_at > hour_ago).order_by(SmsMessage.sent_at)))
     if len(recent) >= policy.per_phone_per_hour:
-        return recent[0] + timedelta(hours=1), "per-phone hourly limit"
+        return max(recent[0] + timedelta(hours=1), now + timedelta(seconds=1)), "per-phone hourly limit"
     return None
 
 
