@@ -8,11 +8,13 @@ from api import meta, models  # noqa: F401 - models: every table registered
 from api.auth import mock_zlb
 from api.auth import routes as auth_routes
 from api.extensions import api
+from api.greencoins import cli as greencoins_cli
+from api.greencoins import routes as greencoins_routes
 from api.notify import cli as notify_cli
 from api.notify import routes as notify_routes
 from api.seed import cli as seed_cli
 
-API_BLUEPRINTS = [meta.blp, auth_routes.blp, notify_routes.blp]
+API_BLUEPRINTS = [meta.blp, auth_routes.blp, notify_routes.blp, greencoins_routes.blp]
 
 
 def register_blueprints(app: Flask) -> None:
@@ -24,5 +26,5 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (seed_cli.seed, notify_cli.notify):
+    for group in (seed_cli.seed, notify_cli.notify, greencoins_cli.greencoins):
         app.cli.add_command(group)

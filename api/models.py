@@ -2,7 +2,19 @@
 
 from api.auth.models import ApiKey, AuditEntry, Citizen, MockZlbTicket, Partner, StaffUser
 from api.common.idempotency import IdempotencyRecord
+from api.greencoins.models import (
+    Account,
+    Behavior,
+    DailyEarning,
+    DeviceEvent,
+    LedgerEntry,
+    Redemption,
+    Reward,
+    RewardStock,
+    Station,
+)
 from api.notify.models import SmsMessage
 
-__all__ = ["ApiKey", "AuditEntry", "Citizen", "IdempotencyRecord", "MockZlbTicket", "Partner", "SmsMessage",
-           "StaffUser"]
+__all__ = ["Account", "ApiKey", "AuditEntry", "Behavior", "Citizen", "DailyEarning", "DeviceEvent", "IdempotencyRecord",
+           "LedgerEntry", "MockZlbTicket", "Partner", "Redemption", "Reward", "RewardStock", "SmsMessage", "StaffUser",
+           "Station"]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from api.auth.models import Citizen
 from api.auth.service import add_partner_key, citizen_by_id_number, sign_in_citizen, upsert_staff
 from api.common.db import unit_of_work
+from api.seed.greencoins import seed_greencoins
 from api.seed.residents import DEMO_RESIDENTS
 
 DEMO_PASSWORD = "demo12345"
@@ -21,16 +23,22 @@ def seed_accounts(session: Session) -> None:
     add_partner_key(session, partner_name="仙居智能垃圾分类箱", behaviors=["garbage_sorting"], key=DEMO_PARTNER_KEY)
 
 
-def seed_residents(session: Session, pii_key: str) -> None:
+def seed_residents(session: Session, pii_key: str) -> dict[str, Citizen]:
+    citizens = {}
     for person in DEMO_RESIDENTS:
         citizen = citizen_by_id_number(session, person["id_number"], pii_key)
         if citizen is None:
             citizen = sign_in_citizen(session, person, pii_key)
         with unit_of_work(session):
             citizen.community = person["community"]
+        citizens[person["key"]] = citizen
+    return citizens
 
 
 def seed_demo(session: Session, config) -> list[str]:
     seed_accounts(session)
-    seed_residents(session, config["PII_HASH_KEY"])
-    return [f"staff accounts: 3, partner keys: 1, residents: {len(DEMO_RESIDENTS)}"]
+    citizens = seed_residents(session, config["PII_HASH_KEY"])
+    return [
+        f"staff accounts: 3, partner keys: 1, residents: {len(DEMO_RESIDENTS)}",
+        seed_greencoins(session, [citizens["walker"], citizens["parent_a"], citizens["captain_green"]]),
+    ]
