@@ -12,9 +12,11 @@ from api.greencoins import cli as greencoins_cli
 from api.greencoins import routes as greencoins_routes
 from api.notify import cli as notify_cli
 from api.notify import routes as notify_routes
+from api.pickup import cli as pickup_cli
+from api.pickup import routes as pickup_routes
 from api.seed import cli as seed_cli
 
-API_BLUEPRINTS = [meta.blp, auth_routes.blp, notify_routes.blp, greencoins_routes.blp]
+API_BLUEPRINTS = [meta.blp, auth_routes.blp, notify_routes.blp, greencoins_routes.blp, pickup_routes.blp]
 
 
 def register_blueprints(app: Flask) -> None:
@@ -26,5 +28,5 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (seed_cli.seed, notify_cli.notify, greencoins_cli.greencoins):
+    for group in (seed_cli.seed, notify_cli.notify, greencoins_cli.greencoins, pickup_cli.pickup):
         app.cli.add_command(group)

@@ -14,7 +14,20 @@ from api.greencoins.models import (
     Station,
 )
 from api.notify.models import SmsMessage
+from api.pickup.models import (
+    Berth,
+    Booking,
+    BookingItem,
+    CollectionBoat,
+    CreditColorChange,
+    CreditEntry,
+    PickupSlot,
+    PollutantType,
+    Port,
+    Vessel,
+)
 
 __all__ = ["Account", "ApiKey", "AuditEntry", "Behavior", "Citizen", "DailyEarning", "DeviceEvent", "IdempotencyRecord",
            "LedgerEntry", "MockZlbTicket", "Partner", "Redemption", "Reward", "RewardStock", "SmsMessage", "StaffUser",
-           "Station"]
+           "Station", "Berth", "Booking", "BookingItem", "CollectionBoat", "CreditColorChange", "CreditEntry",
+           "PickupSlot", "PollutantType", "Port", "Vessel"]

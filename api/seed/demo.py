@@ -8,6 +8,7 @@ from api.auth.models import Citizen
 from api.auth.service import add_partner_key, citizen_by_id_number, sign_in_citizen, upsert_staff
 from api.common.db import unit_of_work
 from api.seed.greencoins import seed_greencoins
+from api.seed.pickup import seed_pickup
 from api.seed.residents import DEMO_RESIDENTS
 
 DEMO_PASSWORD = "demo12345"
@@ -41,4 +42,5 @@ def seed_demo(session: Session, config) -> list[str]:
     return [
         f"staff accounts: 3, partner keys: 1, residents: {len(DEMO_RESIDENTS)}",
         seed_greencoins(session, [citizens["walker"], citizens["parent_a"], citizens["captain_green"]]),
+        seed_pickup(session, citizens),
     ]
