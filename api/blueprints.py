@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from api import meta, models  # noqa: F401 - models: every table registered
+from api.admission import routes as admission_routes
 from api.auth import mock_zlb
 from api.auth import routes as auth_routes
 from api.extensions import api
@@ -16,7 +17,7 @@ from api.pickup import cli as pickup_cli
 from api.pickup import routes as pickup_routes
 from api.seed import cli as seed_cli
 
-API_BLUEPRINTS = [meta.blp, auth_routes.blp, notify_routes.blp, greencoins_routes.blp, pickup_routes.blp]
+API_BLUEPRINTS = [meta.blp, auth_routes.blp, notify_routes.blp, greencoins_routes.blp, pickup_routes.blp, admission_routes.blp]
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,8 +1,22 @@
 """Every table of the product, imported in one place for Alembic and the cockpit."""
 
-from api.auth.models import ApiKey, AuditEntry, Citizen, MockZlbTicket, Partner, StaffUser
-from api.common.idempotency import IdempotencyRecord
-from api.greencoins.models import (
+from api.admission.models import (  # noqa: F401
+    Address,
+    Application,
+    ApplicationEvent,
+    CityPointsRecord,
+    HouseholdRecord,
+    Policy,
+    PropertyRecord,
+    School,
+    SeatOccupancy,
+    SeatPlan,
+    SocialInsuranceRecord,
+    StudentRecord,
+)
+from api.auth.models import ApiKey, AuditEntry, Citizen, MockZlbTicket, Partner, StaffUser  # noqa: F401
+from api.common.idempotency import IdempotencyRecord  # noqa: F401
+from api.greencoins.models import (  # noqa: F401
     Account,
     Behavior,
     DailyEarning,
@@ -13,8 +27,8 @@ from api.greencoins.models import (
     RewardStock,
     Station,
 )
-from api.notify.models import SmsMessage
-from api.pickup.models import (
+from api.notify.models import SmsMessage  # noqa: F401
+from api.pickup.models import (  # noqa: F401
     Berth,
     Booking,
     BookingItem,
@@ -26,8 +40,3 @@ from api.pickup.models import (
     Port,
     Vessel,
 )
-
-__all__ = ["Account", "ApiKey", "AuditEntry", "Behavior", "Citizen", "DailyEarning", "DeviceEvent", "IdempotencyRecord",
-           "LedgerEntry", "MockZlbTicket", "Partner", "Redemption", "Reward", "RewardStock", "SmsMessage", "StaffUser",
-           "Station", "Berth", "Booking", "BookingItem", "CollectionBoat", "CreditColorChange", "CreditEntry",
-           "PickupSlot", "PollutantType", "Port", "Vessel"]

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from api.auth.models import Citizen
 from api.auth.service import add_partner_key, citizen_by_id_number, sign_in_citizen, upsert_staff
 from api.common.db import unit_of_work
+from api.seed.admission import seed_admission
 from api.seed.greencoins import seed_greencoins
 from api.seed.pickup import seed_pickup
 from api.seed.residents import DEMO_RESIDENTS
@@ -43,4 +44,5 @@ def seed_demo(session: Session, config) -> list[str]:
         f"staff accounts: 3, partner keys: 1, residents: {len(DEMO_RESIDENTS)}",
         seed_greencoins(session, [citizens["walker"], citizens["parent_a"], citizens["captain_green"]]),
         seed_pickup(session, citizens),
+        seed_admission(session, config["PII_HASH_KEY"]),
     ]

@@ -41,7 +41,7 @@ DEMO_RESIDENTS: list[dict] = [
     {
         "key": "locked_seat", "name": "刘芳", "phone": "13800000004", "community": "白云街道",
         "id_number": make_id_number(JIAOJIANG, date(1986, 1, 30), 528),
-        "scenario": "房产学位已被占用(2023 年入学,锁定至 2029 年):不能按 A/B 类报名",
+        "scenario": "房产学位已被占用(2023 年入学,锁定至 2028 年):不能按 A/B 类报名",
         "children": [_child("刘一诺", date(2021, 1, 9), 152)], "property_nos": ["JJ-FC-2016-00789"],
     },
     {

@@ -1,0 +1,75 @@
+"""Catchment geometry: which school's 学区 holds a point (a shapely STRtree per process), distances."""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+
+from shapely import STRtree
+from shapely.geometry import Point, shape
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.admission.models import Level, School
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+@dataclass(frozen=True)
+class _Index:
+    version: tuple
+    trees: dict[Level, tuple[STRtree, list[int]]]
+
+
+_lock = threading.Lock()
+_index: _Index | None = None
+
+
+def _version(session: Session) -> tuple:
+    count, latest = session.execute(select(func.count(School.id), func.max(School.catchment_updated_at))
+                                    .where(School.catchment.is_not(None))).one()
+    return (session.get_bind().url.render_as_string(), count, latest)
+
+
+def _build(session: Session, version: tuple) -> _Index:
+    trees = {}
+    for level in Level:
+        rows = session.execute(select(School.id, School.catchment).where(
+            School.level == level, School.catchment.is_not(None)).order_by(School.id)).all()
+        trees[level] = (STRtree([shape(geometry) for _, geometry in rows]), [school_id for school_id, _ in rows])
+    return _Index(version, trees)
+
+
+def _current_index(session: Session) -> _Index:
+    """The STRtree index, rebuilt only when the catchments changed (count or last update)."""
+    global _index
+    version = _version(session)
+    index = _index
+    if index is None or index.version != version:
+        with _lock:
+            if _index is None or _index.version != version:
+                _index = _build(session, version)
+            index = _index
+    return index
+
+
+def catchment_school_id(session: Session, level: Level, lat: float, lon: float) -> int | None:
+    tree, ids = _current_index(session).trees[level]
+    if not ids:
+        return None
+    hits = tree.query(Point(lon, lat), predicate="covered_by")
+    return ids[int(min(hits))] if len(hits) else None
+
+
+def catchment_school(session: Session, level: Level, lat: float, lon: float) -> School | None:
+    school_id = catchment_school_id(session, level, lat, lon)
+    return session.get(School, school_id) if school_id is not None else None

@@ -1,0 +1,113 @@
+"""Read-only look-ups of 入学一掌通: policies, addresses, schools near a point, catchments, points, seats."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from api.admission.geo import catchment_school, distance_m
+from api.admission.models import Address, Level, Policy, School
+from api.admission.registries import Registries
+from api.auth.models import Citizen
+from api.errors import NotFound, ValidationFailed
+
+NOT_IN_CATCHMENT_HINT = "该位置不在椒江区任何学区内,请核对地址,或咨询区教育局招生办(0576-88xxxxxx)"
+
+
+def policies(session: Session, *, year: int | None, level: str | None, q: str | None) -> list[Policy]:
+    stmt = select(Policy).order_by(Policy.year.desc(), Policy.published_on.desc(), Policy.id)
+    if year:
+        stmt = stmt.where(Policy.year == year)
+    if level:
+        stmt = stmt.where(Policy.level.in_([level, "all"]))
+    if q:
+        stmt = stmt.where(or_(Policy.title.contains(q), Policy.body.contains(q)))
+    return list(session.scalars(stmt))
+
+
+def policy(session: Session, policy_id: int) -> Policy:
+    found = session.get(Policy, policy_id)
+    if found is None:
+        raise NotFound("未找到该政策 (policy not found)")
+    return found
+
+
+def addresses(session: Session, q: str, limit: int = 20) -> list[Address]:
+    return list(session.scalars(select(Address).where(or_(Address.name.contains(q), Address.community.contains(q)))
+                                .order_by(Address.name).limit(limit)))
+
+
+def district(session: Session, *, lat: float | None, lon: float | None, address_id: int | None) -> dict:
+    if address_id is not None:
+        address = session.get(Address, address_id)
+        if address is None:
+            raise NotFound("未找到该地址 (address not found)")
+        lat, lon = address.lat, address.lon
+    elif lat is None or lon is None:
+        raise ValidationFailed("请提供 lat 和 lon,或 address_id (give lat and lon, or address_id)",
+                               details={"lat": ["必填字段缺失"], "lon": ["必填字段缺失"]})
+    primary = catchment_school(session, Level.PRIMARY, lat, lon)
+    junior = catchment_school(session, Level.JUNIOR, lat, lon)
+    hint = None if primary or junior else NOT_IN_CATCHMENT_HINT
+    return {"lat": lat, "lon": lon, "primary": primary, "junior": junior, "hint": hint}
+
+
+def _offset_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["offset"]
+        if not isinstance(value, int) or value < 0:
+            raise ValueError(value)
+        return value
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValidationFailed.on("cursor", "分页游标无效 (invalid cursor)") from exc
+
+
+def schools(session: Session, *, level: str | None, near: tuple[float, float] | None, radius_m: float | None,
+            q: str | None, limit: int, cursor: str | None) -> dict:
+    """Schools by level and name; with ``near``, each with ``distance_m`` and nearest first."""
+    stmt = select(School).order_by(School.id)
+    if level:
+        stmt = stmt.where(School.level == Level(level))
+    if q:
+        stmt = stmt.where(School.name.contains(q))
+    rows = list(session.scalars(stmt))
+    if near is not None:
+        for school in rows:
+            school.distance_m = round(distance_m(near[0], near[1], school.lat, school.lon))
+        rows = sorted((s for s in rows if radius_m is None or s.distance_m <= radius_m),
+                      key=lambda s: (s.distance_m, s.id))
+    offset = _offset_cursor(cursor)
+    page = rows[offset:offset + limit]
+    more = offset + limit < len(rows)
+    next_cursor = base64.urlsafe_b64encode(json.dumps({"offset": offset + limit}).encode()).decode().rstrip("=")
+    return {"items": page, "next_cursor": next_cursor if more else None}
+
+
+def school(session: Session, school_id: int) -> School:
+    found = session.get(School, school_id)
+    if found is None:
+        raise NotFound("未找到该学校 (school not found)")
+    return found
+
+
+def my_points(registries: Registries, citizen: Citizen) -> dict:
+    record = registries.city_points.points(citizen.id_number_hash)
+    months = registries.social_insurance.months(citizen.id_number_hash)
+    if record is None:
+        return {"total": 0, "breakdown": {}, "social_insurance_months": months, "found": False}
+    return {"total": record.total, "breakdown": record.breakdown, "social_insurance_months": months, "found": True}
+
+
+def property_seats(registries: Registries, citizen: Citizen, property_no: str) -> dict:
+    record = registries.property.property(property_no)
+    if record is None or record.owner_hash != citizen.id_number_hash:
+        raise NotFound("未找到您名下的该房产 (property not found)")
+    uses = registries.property.seat_uses(property_no)
+    return {"property_no": property_no, "address": record.address.name,
+            "uses": [{"level": u.level.value, "school": u.school_name, "year": u.year,
+                      "locked_until_year": u.locked_until_year} for u in uses]}

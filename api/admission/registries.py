@@ -1,0 +1,87 @@
+"""Adapters to other departments' data (公安, 房产, 社保, 积分, 学籍); one per registry.
+
+They read the imported registry tables today; a real data-exchange gateway replaces one
+class without touching the eligibility rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.admission.models import (
+    CityPointsRecord,
+    HouseholdRecord,
+    Level,
+    PropertyRecord,
+    SeatOccupancy,
+    SocialInsuranceRecord,
+    StudentRecord,
+)
+
+
+@dataclass(frozen=True)
+class HouseholdRegistry:
+    session: Session
+
+    def household_of(self, person_hash: str) -> HouseholdRecord | None:
+        return self.session.scalar(select(HouseholdRecord).where(HouseholdRecord.person_hash == person_hash))
+
+
+@dataclass(frozen=True)
+class PropertyRegistry:
+    session: Session
+
+    def property(self, property_no: str) -> PropertyRecord | None:
+        return self.session.scalar(select(PropertyRecord).where(PropertyRecord.property_no == property_no))
+
+    def seat_uses(self, property_no: str) -> list[SeatOccupancy]:
+        return list(self.session.scalars(select(SeatOccupancy).where(SeatOccupancy.property_no == property_no)
+                                         .order_by(SeatOccupancy.year.desc())))
+
+    def seat_lock(self, property_no: str, level: Level, year: int) -> SeatOccupancy | None:
+        return self.session.scalar(select(SeatOccupancy).where(
+            SeatOccupancy.property_no == property_no, SeatOccupancy.level == level,
+            SeatOccupancy.locked_until_year >= year, SeatOccupancy.year < year + 1).limit(1))
+
+
+@dataclass(frozen=True)
+class SocialInsuranceRegistry:
+    session: Session
+
+    def months(self, person_hash: str) -> int:
+        return self.session.scalar(select(SocialInsuranceRecord.months).where(
+            SocialInsuranceRecord.person_hash == person_hash)) or 0
+
+
+@dataclass(frozen=True)
+class CityPointsRegistry:
+    session: Session
+
+    def points(self, person_hash: str) -> CityPointsRecord | None:
+        return self.session.scalar(select(CityPointsRecord).where(CityPointsRecord.person_hash == person_hash))
+
+
+@dataclass(frozen=True)
+class StudentRegistry:
+    session: Session
+
+    def primary_record(self, person_hash: str) -> StudentRecord | None:
+        return self.session.scalar(select(StudentRecord).where(
+            StudentRecord.person_hash == person_hash, StudentRecord.level == Level.PRIMARY))
+
+
+@dataclass(frozen=True)
+class Registries:
+    household: HouseholdRegistry
+    property: PropertyRegistry
+    social_insurance: SocialInsuranceRegistry
+    city_points: CityPointsRegistry
+    student: StudentRegistry
+
+    @classmethod
+    def from_database(cls, session: Session) -> Registries:
+        return cls(HouseholdRegistry(session), PropertyRegistry(session), SocialInsuranceRegistry(session),
+                   CityPointsRegistry(session), StudentRegistry(session))
