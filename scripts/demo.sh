@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export FLASK_APP=wsgi
 API_PORT=${API_PORT:-5000}
+COCKPIT_PORT=${COCKPIT_PORT:-8501}
 BIN=.venv/bin
 
 mkdir -p instance
@@ -18,12 +19,15 @@ $BIN/gunicorn --bind "127.0.0.1:${API_PORT}" --workers 2 --access-logfile - wsgi
 pids+=($!)
 $BIN/flask notify worker &
 pids+=($!)
+$BIN/streamlit run cockpit/app.py --server.port "${COCKPIT_PORT}" --server.address 127.0.0.1 >/dev/null &
+pids+=($!)
 
 cat <<TXT
 
 浙里民生 is running (Ctrl-C stops everything):
   API health      http://127.0.0.1:${API_PORT}/api/v1/health
   API docs        http://127.0.0.1:${API_PORT}/api/v1/docs
+  Cockpit         http://127.0.0.1:${COCKPIT_PORT}   (数字驾驶舱: sign in as official / demo12345)
   SMS worker      console provider: messages appear in this terminal (phones masked)
 
 Demo accounts: staff official / collector1 / station1, password demo12345

@@ -1,0 +1,41 @@
+"""双碳绿币: coins issued and redeemed per day, the behaviour mix, where it happens, stock alerts."""
+
+import streamlit as st
+
+from cockpit import maps
+from cockpit.data import database_url, load, safely
+from cockpit.filters import area, csv_button, date_range
+
+url = database_url()
+start, end = date_range()
+stations = safely(load, url, "stations")
+community = area("社区/街道", {c: c for c in sorted(set(stations["community"]))}, "community")
+
+st.title("双碳绿币")
+trend = safely(load, url, "daily_trend", start, end)
+st.caption("每日发放 / 兑换绿币")
+st.line_chart(trend, x="day", y=["coins_issued", "coins_redeemed"])
+
+left, right = st.columns([3, 2])
+with left:
+    st.caption("绿色行为热力(按约 250 米六边形汇总;点击兑换点查看库存)")
+    points = safely(load, url, "behaviour_points", start, end)
+    event = st.pydeck_chart(maps.deck(maps.green_layers(points, stations), lat=28.84, lon=120.72, zoom=11,
+                                      tooltip="{name}"),
+                            on_select="rerun", selection_mode="single-object", key="green_map", height=480)
+    picked = maps.selected(event, "stations")
+with right:
+    mix = safely(load, url, "behaviour_mix", start, end, community)
+    st.caption("行为构成(绿币)")
+    st.bar_chart(mix, x="behaviour", y="coins", color="#2e7d32")
+    csv_button(mix, "behaviour_mix")
+    if picked:
+        st.success(f"兑换点:{picked['name']}({picked['community']})")
+
+st.subheader("库存预警")
+alerts = safely(load, url, "stock_alerts")
+if len(alerts):
+    st.dataframe(alerts, width="stretch", hide_index=True)
+    csv_button(alerts, "stock_alerts")
+else:
+    st.success("各兑换点库存充足")

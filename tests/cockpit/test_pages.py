@@ -1,0 +1,106 @@
+"""Every cockpit page runs on the demo data, shows numbers that match SQL, and draws its map layers."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+from sqlalchemy import distinct, func, select
+from streamlit.testing.v1 import AppTest
+
+from api.admission.models import Application
+from api.extensions import db
+from api.greencoins.models import EntryKind, LedgerEntry
+from api.pickup.models import Booking, BookingItem, BookingStatus
+from tests.cockpit.conftest import APP, signed_in_cockpit
+from tests.factories import PASSWORD, make_staff
+
+PAGES = {
+    "pages/admission.py": {"catchments", "schools"},
+    "pages/greencoins.py": {"area", "behaviour", "stations"},
+    "pages/pickup.py": {"port_zones", "ports"},
+    "pages/notifications.py": set(),
+}
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def layers_of(at: AppTest) -> set[str]:
+    found = set()
+    for chart in at.get("deck_gl_json_chart"):
+        spec = json.loads(chart.proto.json)
+        assert spec.get("mapStyle") == "/app/static/blank-style.json", "the offline style, no outside base map"
+        found |= {layer["id"] for layer in spec["layers"]}
+    return found
+
+
+def test_the_overview_headline_numbers_match_a_direct_sql_count(demo_data):
+    at = signed_in_cockpit()
+    at.run()
+    assert not at.exception
+    collected = Booking.status == BookingStatus.COLLECTED
+    assert metric(at, "服务渔船(艘)") == str(db.session.scalar(select(func.count(distinct(Booking.vessel_id))).where(collected)))
+    assert metric(at, "接收转移(艘次)") == str(db.session.scalar(select(func.count()).select_from(Booking).where(collected)))
+    tonnes = db.session.scalar(select(func.sum(BookingItem.qty_kg)).join(Booking).where(collected)) / 1000
+    assert metric(at, "回收污染物(吨)") == str(round(float(tonnes), 1))
+    coins = db.session.scalar(select(func.sum(LedgerEntry.amount)).where(LedgerEntry.kind == EntryKind.EARN))
+    assert metric(at, "累计发放绿币") == str(coins)
+    admitted = db.session.scalar(select(func.count()).select_from(Application).where(Application.status == "admitted"))
+    assert metric(at, "报名·已录取") == str(admitted)
+
+
+def test_every_page_runs_without_errors_and_draws_its_layers(demo_data):
+    at = signed_in_cockpit()
+    at.run()
+    for page, expected_layers in PAGES.items():
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])
+        assert layers_of(at) == expected_layers, page
+
+
+def test_the_pickup_page_filters_by_port_through_the_url(demo_data):
+    at = signed_in_cockpit()
+    at.run()
+    at.switch_page("pages/pickup.py").run()
+    everything = int(metric(at, "区间内接收(艘次)"))
+    at.selectbox(key="port").select("大陈渔港").run()
+    assert int(metric(at, "区间内接收(艘次)")) < everything
+    assert at.query_params["port"] == "大陈渔港"
+
+
+def test_personal_data_is_masked_on_the_pages(demo_data):
+    at = signed_in_cockpit()
+    at.run()
+    at.switch_page("pages/pickup.py").run()
+    shown = " ".join(str(frame.value.to_dict()) for frame in at.dataframe)
+    assert "林海生" not in shown and "13800000009" not in shown
+
+
+def test_the_cockpit_asks_for_an_official_login_first(cockpit_env):
+    make_staff("official")
+    make_staff("collector1", roles=("collector",))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert at.title[0].value.startswith("浙里民生") and not at.metric
+    at.text_input(key="username").input("collector1")
+    at.text_input(key="password").input(PASSWORD)
+    at.button[0].click().run()
+    assert any("不是驾驶舱用户" in e.value for e in at.error)
+    at.text_input(key="username").input("official")
+    at.text_input(key="password").input(PASSWORD)
+    at.button[0].click().run()
+    assert at.session_state["official"]["name"] == "official"
+
+
+def test_a_database_outage_at_login_shows_an_error_not_a_crash(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/missing/none.db")
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.text_input(key="username").input("official")
+    at.text_input(key="password").input("x")
+    at.button[0].click().run()
+    assert not at.exception and any("数据库暂不可用" in e.value for e in at.error)
