@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+import miniapp_mock
 from api import meta, models  # noqa: F401 - models: every table registered
 from api.admission import routes as admission_routes
 from api.auth import mock_zlb
@@ -25,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     if app.config["ZLB_MOCK"]:
         api.register_blueprint(mock_zlb.blp)
+        miniapp_mock.register(app)
     meta.register_docs_assets(app)
 
 

@@ -25,6 +25,7 @@ pids+=($!)
 cat <<TXT
 
 浙里民生 is running (Ctrl-C stops everything):
+  Mini-app        http://127.0.0.1:${API_PORT}/miniapp/   (浙里办-style H5: pick a demo resident to sign in)
   API health      http://127.0.0.1:${API_PORT}/api/v1/health
   API docs        http://127.0.0.1:${API_PORT}/api/v1/docs
   Cockpit         http://127.0.0.1:${COCKPIT_PORT}   (数字驾驶舱: sign in as official / demo12345)

@@ -58,6 +58,7 @@ class MockResident(Schema):
     scenario = fields.String()
     children = fields.List(fields.Nested(MockChild))
     property_nos = fields.List(fields.String())
+    vessel_no = fields.String(allow_none=True)
 
 
 class MockResidentList(Schema):

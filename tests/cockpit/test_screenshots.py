@@ -10,6 +10,8 @@ import pytest
 from api.seed.demo import DEMO_PASSWORD
 from tests.browser import ARTIFACTS, browser_page, free_port, server
 
+pytestmark = pytest.mark.browser
+
 PAGES = [("总览", "overview"), ("入学一掌通", "admission"), ("双碳绿币", "greencoins"), ("海洋云仓", "pickup"),
          ("短信通知", "notifications")]
 
