@@ -5,11 +5,21 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from api.blueprints import register_blueprints, register_cli
+from api.common.schemas import MAX_ID
 from api.errors import register_error_handlers
 from api.extensions import api, db, limiter, migrate
 from config import PROJECT_ROOT, load_config
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` within the database's integer range: a larger id matches no route (404), never a crash."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -24,6 +34,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    app.url_map.converters["int"] = BoundedIntConverter
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     limiter.init_app(app)

@@ -7,7 +7,8 @@ from typing import Any
 
 import flask_smorest
 from flask import Flask, jsonify
-from sqlalchemy.exc import DBAPIError, OperationalError
+from marshmallow import Schema, fields
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 logger = logging.getLogger(__name__)
@@ -113,11 +114,11 @@ def error_body(status: int, code: str, message: str, details: Any = None) -> dic
 def _flatten_locations(messages: dict[str, Any]) -> dict[str, Any]:
     """webargs keys errors by location ({"json": {...}, "query": {...}}); clients want field → messages."""
     flat: dict[str, Any] = {}
-    for location, fields in messages.items():
-        if isinstance(fields, dict):
-            flat.update(fields)
+    for location, errors in messages.items():
+        if isinstance(errors, dict):
+            flat.update(errors)
         else:
-            flat[location] = fields
+            flat[location] = errors
     return flat
 
 
@@ -145,8 +146,19 @@ def http_error_response(error: HTTPException):
     return response
 
 
+class ErrorSchema(Schema):
+    """The one error shape of SPEC §2, as documented in the OpenAPI document."""
+
+    status = fields.Integer(required=True, metadata={"description": "HTTP status"})
+    error = fields.String(required=True, metadata={"description": "snake_case code, e.g. slot_full"})
+    message = fields.String(required=True, metadata={"description": "readable message, Chinese first"})
+    details = fields.Dict(metadata={"description": "optional, e.g. field → messages"})
+
+
 class Api(flask_smorest.Api):
     """flask-smorest's Api whose HTTP error handler speaks the SPEC shape (and keeps ``Allow``)."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException):
         return http_error_response(error)
@@ -159,6 +171,16 @@ def register_error_handlers(app: Flask, db) -> None:
     def _app_error(error: AppError):
         response = jsonify(error_body(error.status, error.code, error.message, error.details))
         response.status_code = error.status
+        return response
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def _out_of_range(error: Exception):
+        # A value the database cannot hold slipped past validation: the client's input, not our crash.
+        logger.warning("value out of range: %s", type(error).__name__)
+        _rollback_quietly(db)
+        response = jsonify(error_body(422, "validation_error", "提交的数值超出范围 (value out of range)"))
+        response.status_code = 422
         return response
 
     @app.errorhandler(OperationalError)

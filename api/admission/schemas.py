@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.common.pii import mask_name
-from api.common.schemas import IdNumber, LocalDateTime, PageArgs, page_schema
+from api.common.schemas import Day, Id, IdNumber, LocalDateTime, PageArgs, page_schema
 
 LEVELS = ["primary", "junior"]
 
@@ -46,7 +46,7 @@ class SchoolArgs(PageArgs):
 class DistrictArgs(Schema):
     lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
     lon = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
-    address_id = fields.Integer(load_default=None)
+    address_id = Id(load_default=None)
 
 
 class DistrictOut(Schema):
@@ -75,7 +75,7 @@ class AddressList(Schema):
 
 
 class PolicyArgs(Schema):
-    year = fields.Integer(load_default=None)
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
     level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
     q = fields.String(load_default=None, validate=validate.Length(max=50))
 
@@ -94,7 +94,7 @@ class PolicyList(Schema):
 
 
 class SeatArgs(Schema):
-    year = fields.Integer(load_default=None)
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
 
 
 class SeatsOut(Schema):
@@ -126,7 +126,7 @@ class PointsOut(Schema):
 class ChildIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
     id_number = IdNumber(required=True)
-    birth_date = fields.Date(required=True)
+    birth_date = Day(required=True)
 
     @validates_schema
     def birth_date_matches_id(self, data, **kwargs):
@@ -139,7 +139,7 @@ class ApplicationIn(Schema):
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     child = fields.Nested(ChildIn, required=True)
     property_no = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
-    school_id = fields.Integer(load_default=None, allow_none=True)
+    school_id = Id(load_default=None, allow_none=True)
 
 
 class EligibilityOut(Schema):
@@ -180,7 +180,7 @@ ApplicationPage = page_schema(ApplicationOut, "ApplicationPage")
 class ReviewArgs(PageArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(
         ["submitted", "reviewing", "admitted", "rejected", "withdrawn"]))
-    school_id = fields.Integer(load_default=None)
+    school_id = Id(load_default=None)
 
 
 class ReviewOut(ApplicationOut):

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from api.common.schemas import LocalDateTime, PageArgs, page_schema
+from api.common.schemas import Day, Id, LocalDateTime, PageArgs, Quantity, page_schema
 
 
 class BehaviorOut(Schema):
@@ -47,7 +47,7 @@ LedgerPage = page_schema(LedgerEntryOut, "LedgerPage")
 
 
 class StepsIn(Schema):
-    date = fields.Date(required=True)
+    date = Day(required=True)
     steps = fields.Integer(required=True, validate=validate.Range(min=0, max=200_000))
 
 
@@ -60,7 +60,7 @@ class AwardOut(Schema):
 class DeviceEventIn(Schema):
     citizen_code = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     behavior = fields.String(required=True, validate=validate.Length(min=1, max=30))
-    quantity = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, min_inclusive=False, max=10_000))
+    quantity = Quantity(required=True, maximum=10_000)
     occurred_at = LocalDateTime(required=True)
     source_event_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
     lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
@@ -107,12 +107,12 @@ class RewardList(Schema):
 
 
 class RewardArgs(Schema):
-    station_id = fields.Integer(load_default=None)
+    station_id = Id(load_default=None)
 
 
 class RedeemIn(Schema):
-    reward_id = fields.Integer(required=True)
-    station_id = fields.Integer(required=True)
+    reward_id = Id(required=True)
+    station_id = Id(required=True)
     quantity = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10))
 
 
@@ -137,8 +137,8 @@ class FulfilIn(Schema):
 
 class LeaderboardArgs(Schema):
     period = fields.String(load_default="month", validate=validate.OneOf(["month"]))
-    month = fields.String(load_default=None, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
-                                                                        error="月份格式为 YYYY-MM"))
+    month = fields.String(load_default=None, validate=validate.Regexp(
+        r"^20\d{2}-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM,年份 2000–2099 (month must be YYYY-MM)"))
     community = fields.String(load_default=None)
 
 

@@ -4,11 +4,10 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from api.common.schemas import LocalDateTime, PageArgs, page_schema
+from api.common.schemas import Day, Id, LocalDateTime, PageArgs, Quantity, page_schema
 from api.pickup.models import CreditColor
 
 JIN_KG = Decimal("0.5")
-_POSITIVE = validate.Range(min=0, min_inclusive=False, max=100_000, error="数量必须大于 0 (quantity must be > 0)")
 
 
 class _QuantityItem(Schema):
@@ -33,14 +32,14 @@ class _QuantityItem(Schema):
 
 class DeclaredItem(_QuantityItem):
     kg_field, jin_field = "est_qty_kg", "est_qty_jin"
-    est_qty_kg = fields.Decimal(load_default=None, places=2, validate=_POSITIVE)
-    est_qty_jin = fields.Decimal(load_default=None, places=2, validate=_POSITIVE, metadata={"description": "斤"})
+    est_qty_kg = Quantity(load_default=None, maximum=100_000)
+    est_qty_jin = Quantity(load_default=None, maximum=200_000, metadata={"description": "斤"})
 
 
 class WeighedItem(_QuantityItem):
     kg_field, jin_field = "qty_kg", "qty_jin"
-    qty_kg = fields.Decimal(load_default=None, places=2, validate=_POSITIVE)
-    qty_jin = fields.Decimal(load_default=None, places=2, validate=_POSITIVE, metadata={"description": "斤"})
+    qty_kg = Quantity(load_default=None, maximum=100_000)
+    qty_jin = Quantity(load_default=None, maximum=200_000, metadata={"description": "斤"})
 
 
 class PortOut(Schema):
@@ -69,7 +68,7 @@ class PollutantList(Schema):
 class VesselIn(Schema):
     vessel_no = fields.String(required=True, validate=validate.Length(min=1, max=20))
     name = fields.String(load_default="", validate=validate.Length(max=50))
-    home_port_id = fields.Integer(load_default=None)
+    home_port_id = Id(load_default=None)
 
 
 class VesselOut(Schema):
@@ -86,8 +85,8 @@ class VesselList(Schema):
 
 
 class SlotArgs(Schema):
-    port_id = fields.Integer(required=True)
-    date = fields.Date(required=True)
+    port_id = Id(required=True)
+    date = Day(required=True)
 
 
 class SlotOut(Schema):
@@ -102,8 +101,8 @@ class SlotList(Schema):
 
 
 class BookingIn(Schema):
-    vessel_id = fields.Integer(required=True)
-    port_id = fields.Integer(required=True)
+    vessel_id = Id(required=True)
+    port_id = Id(required=True)
     slot_start = LocalDateTime(required=True)
     items = fields.List(fields.Nested(DeclaredItem), required=True, validate=validate.Length(min=1, max=10))
     note = fields.String(load_default="", validate=validate.Length(max=200))
@@ -136,7 +135,7 @@ BookingPage = page_schema(BookingOut, "BookingPage")
 
 
 class TaskArgs(Schema):
-    date = fields.Date(required=True)
+    date = Day(required=True)
 
 
 class TaskOut(BookingOut):
@@ -154,7 +153,7 @@ class CompleteIn(Schema):
 
 class PortReportIn(Schema):
     direction = fields.String(required=True, validate=validate.OneOf(["in", "out"]))
-    port_id = fields.Integer(required=True)
+    port_id = Id(required=True)
 
 
 class SafetyCheckIn(Schema):
