@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +14,7 @@ from urllib.parse import parse_qs
 class TwilioStub:
     def __init__(self) -> None:
         self.requests: list[dict] = []
+        self.delay = 0.0  # seconds before each answer, to catch a worker mid-batch
         self.script: deque[tuple[int, dict | None]] = deque()
         self._lock = threading.Lock()
         stub = self
@@ -43,6 +45,7 @@ class TwilioStub:
                                      "more_info": f"https://www.twilio.com/docs/errors/{code}"}))
 
     def _answer(self, path: str, form: dict, auth: str) -> tuple[int, dict]:
+        time.sleep(self.delay)
         with self._lock:
             self.requests.append({"path": path, "form": form, "auth": auth})
             if self.script:
