@@ -111,6 +111,12 @@ def error_body(status: int, code: str, message: str, details: Any = None) -> dic
     return body
 
 
+def error_response(status: int, code: str, message: str, details: Any = None):
+    response = jsonify(error_body(status, code, message, details))
+    response.status_code = status
+    return response
+
+
 def _flatten_locations(messages: dict[str, Any]) -> dict[str, Any]:
     """webargs keys errors by location ({"json": {...}, "query": {...}}); clients want field → messages."""
     flat: dict[str, Any] = {}
@@ -135,8 +141,7 @@ def http_error_response(error: HTTPException):
         details = _chinese_first(_flatten_locations(data["messages"]))
     elif code == 429:
         message = f"{zh} (rate limit exceeded: {error.description})"
-    response = jsonify(error_body(code, err, message, details))
-    response.status_code = code
+    response = error_response(code, err, message, details)
     original_headers = error.get_response().headers if code in (405, 429) else {}
     for name in ("Allow", "Retry-After"):
         if name in original_headers:
@@ -169,9 +174,7 @@ def register_error_handlers(app: Flask, db) -> None:
 
     @app.errorhandler(AppError)
     def _app_error(error: AppError):
-        response = jsonify(error_body(error.status, error.code, error.message, error.details))
-        response.status_code = error.status
-        return response
+        return error_response(error.status, error.code, error.message, error.details)
 
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)
@@ -179,17 +182,13 @@ def register_error_handlers(app: Flask, db) -> None:
         # A value the database cannot hold slipped past validation: the client's input, not our crash.
         logger.warning("value out of range: %s", type(error).__name__)
         _rollback_quietly(db)
-        response = jsonify(error_body(422, "validation_error", "提交的数值超出范围 (value out of range)"))
-        response.status_code = 422
-        return response
+        return error_response(422, "validation_error", "提交的数值超出范围 (value out of range)")
 
     @app.errorhandler(OperationalError)
     def _database_down(error: DBAPIError):
         logger.error("database unavailable: %s", type(error.orig).__name__)
         _rollback_quietly(db)
-        response = jsonify(error_body(503, "database_unavailable", "数据库暂不可用,请稍后再试 (database unavailable)"))
-        response.status_code = 503
-        return response
+        return error_response(503, "database_unavailable", "数据库暂不可用,请稍后再试 (database unavailable)")
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -42,3 +42,12 @@ def area(label: str, options: dict[str, object], param: str) -> object:
 def csv_button(frame, name: str) -> None:
     st.download_button("导出 CSV", frame.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
                        mime="text/csv", key=f"csv-{name}")
+
+
+def table(frame, name: str, empty: str) -> None:
+    """A table with its CSV export, or a reassuring line when there is nothing to show."""
+    if len(frame):
+        st.dataframe(frame, width="stretch", hide_index=True)
+        csv_button(frame, name)
+    else:
+        st.success(empty)

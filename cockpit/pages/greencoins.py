@@ -4,7 +4,7 @@ import streamlit as st
 
 from cockpit import maps
 from cockpit.data import database_url, load, safely
-from cockpit.filters import area, csv_button, date_range
+from cockpit.filters import area, csv_button, date_range, table
 
 url = database_url()
 start, end = date_range()
@@ -33,9 +33,4 @@ with right:
         st.success(f"兑换点:{picked['name']}({picked['community']})")
 
 st.subheader("库存预警")
-alerts = safely(load, url, "stock_alerts")
-if len(alerts):
-    st.dataframe(alerts, width="stretch", hide_index=True)
-    csv_button(alerts, "stock_alerts")
-else:
-    st.success("各兑换点库存充足")
+table(safely(load, url, "stock_alerts"), "stock_alerts", "各兑换点库存充足")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cockpit.data import database_url, load, safely
-from cockpit.filters import csv_button, date_range
+from cockpit.filters import date_range, table
 
 url = database_url()
 start, end = date_range()
@@ -14,9 +14,4 @@ for col, (status, label) in zip(cols, [("pending", "待发送"), ("sent", "已�
                                        ("undelivered", "未送达"), ("failed", "失败")], strict=True):
     col.metric(label, counts.get(status, 0))
 st.subheader("最近失败的短信")
-failures = safely(load, url, "recent_failures")
-if len(failures):
-    st.dataframe(failures, width="stretch", hide_index=True)
-    csv_button(failures, "sms_failures")
-else:
-    st.success("没有发送失败的短信")
+table(safely(load, url, "recent_failures"), "sms_failures", "没有发送失败的短信")

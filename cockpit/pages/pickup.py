@@ -4,7 +4,7 @@ import streamlit as st
 
 from cockpit import maps
 from cockpit.data import database_url, load, safely
-from cockpit.filters import area, csv_button, date_range
+from cockpit.filters import area, csv_button, date_range, table
 
 url = database_url()
 start, end = date_range(default_days=180)
@@ -39,9 +39,4 @@ st.bar_chart(monthly, x="month", y="tonnes", color="pollutant")
 csv_button(monthly, "tonnes_by_type_and_month")
 
 st.subheader("逾期未收与未到")
-overdue = safely(load, url, "overdue_bookings", port_id)
-if len(overdue):
-    st.dataframe(overdue, width="stretch", hide_index=True)
-    csv_button(overdue, "overdue_bookings")
-else:
-    st.success("没有逾期或未到的预约")
+table(safely(load, url, "overdue_bookings", port_id), "overdue_bookings", "没有逾期或未到的预约")
