@@ -6,6 +6,7 @@ from flask import Flask
 
 import miniapp_mock
 from api import meta, models  # noqa: F401 - models: every table registered
+from api.admission import cli as admission_cli
 from api.admission import routes as admission_routes
 from api.auth import mock_zlb
 from api.auth import routes as auth_routes
@@ -31,5 +32,5 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (seed_cli.seed, notify_cli.notify, greencoins_cli.greencoins, pickup_cli.pickup):
+    for group in (seed_cli.seed, notify_cli.notify, greencoins_cli.greencoins, pickup_cli.pickup, admission_cli.admission):
         app.cli.add_command(group)
