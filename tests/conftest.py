@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import make_url
 
 from api import create_app
+from api.admission.geo import invalidate as invalidate_catchments
 from api.extensions import db, limiter
 from tests.twilio_stub import TwilioStub
 
@@ -81,6 +82,7 @@ def _app_context(app):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(delete(table))
         limiter.reset()
+        invalidate_catchments()  # the tables were emptied behind the app's back
 
 
 @pytest.fixture

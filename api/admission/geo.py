@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass
 
 from shapely import STRtree
@@ -30,13 +31,24 @@ class _Index:
     trees: dict[Level, tuple[STRtree, list[int]]]
 
 
+# Another process's catchment import is noticed within this many seconds; this process's own writes
+# call invalidate() and are seen at once.
+RECHECK_SECONDS = 1.0
 _lock = threading.Lock()
 _index: _Index | None = None
+_checked_at = 0.0
+
+
+def invalidate() -> None:
+    """Forget the index (after catchments change in this process)."""
+    global _index
+    with _lock:
+        _index = None
 
 
 def _version(session: Session) -> tuple:
-    count, latest = session.execute(select(func.count(School.id), func.max(School.catchment_updated_at))
-                                    .where(School.catchment.is_not(None))).one()
+    count, latest = session.execute(select(func.count(School.catchment_updated_at),
+                                           func.max(School.catchment_updated_at))).one()
     return (session.get_bind().url.render_as_string(), count, latest)
 
 
@@ -51,15 +63,17 @@ def _build(session: Session, version: tuple) -> _Index:
 
 def _current_index(session: Session) -> _Index:
     """The STRtree index, rebuilt only when the catchments changed (count or last update)."""
-    global _index
-    version = _version(session)
+    global _index, _checked_at
     index = _index
-    if index is None or index.version != version:
-        with _lock:
-            if _index is None or _index.version != version:
-                _index = _build(session, version)
-            index = _index
-    return index
+    url = session.get_bind().url.render_as_string()
+    if index is not None and index.version[0] == url and time.monotonic() - _checked_at < RECHECK_SECONDS:
+        return index
+    version = _version(session)
+    with _lock:
+        if _index is None or _index.version != version:
+            _index = _build(session, version)
+        _checked_at = time.monotonic()
+        return _index
 
 
 def catchment_school_id(session: Session, level: Level, lat: float, lon: float) -> int | None:

@@ -16,6 +16,7 @@ from shapely.geometry import shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.admission.geo import invalidate
 from api.admission.models import (
     Address,
     CityPointsRecord,
@@ -134,4 +135,5 @@ def import_catchments(session: Session, text: str) -> int:
             if geometry.geom_type not in ("Polygon", "MultiPolygon") or not geometry.is_valid:
                 raise RowRejected(f"第 {number} 个要素: 学区必须是有效的多边形 (invalid polygon)")
             school.catchment, school.catchment_updated_at = feature["geometry"], utcnow()
+    invalidate()
     return len(features)

@@ -13,6 +13,7 @@ from shapely.geometry import Polygon, mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.admission.geo import invalidate
 from api.admission.models import (
     Address,
     Application,
@@ -211,6 +212,7 @@ def seed_admission(session: Session, pii_key: str, *, with_applications: bool = 
             _registries(session, addresses, pii_key, year)
             if with_applications:
                 _applications(session, schools, rng, year)
+    invalidate()
     schools = session.scalar(select(func.count()).select_from(School))
     return f"admission {year}: {schools} schools, {session.scalar(select(func.count()).select_from(Address))} " \
            f"addresses, {session.scalar(select(func.count()).select_from(Application))} applications"

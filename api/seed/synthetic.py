@@ -16,6 +16,7 @@ from shapely.geometry import mapping
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from api.admission.geo import invalidate
 from api.admission.models import Address, Application, ApplicationStatus, Level, School, SeatPlan
 from api.admission.service import admission_year
 from api.auth.models import Citizen
@@ -160,6 +161,7 @@ def seed_synthetic(session: Session, scale: float, progress: Progress, seed: int
                                   "reason": "交纳污染物", "booking_id": b, "created_at": now}
                                  for i, b in enumerate(bookings)), progress, "credit entries")
     session.commit()
+    invalidate()
     return n
 
 
