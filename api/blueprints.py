@@ -29,6 +29,8 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(mock_zlb.blp)
         miniapp_mock.register(app)
     meta.register_docs_assets(app)
+    if app.config.get("BENCH_BARE_ENDPOINT"):
+        meta.register_bench_endpoint(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -45,3 +45,8 @@ def register_docs_assets(app: Flask) -> None:
         return send_from_directory(swagger_ui_path, filename, max_age=3600)
 
     app.add_url_rule("/api/v1/docs/assets/<path:filename>", "docs_asset", docs_asset)
+
+
+def register_bench_endpoint(app: Flask) -> None:
+    """A constant JSON answer in the same server, the ceiling load benchmarks compare against (opt-in)."""
+    app.add_url_rule("/api/v1/_bench/constant", "bench_constant", lambda: {"ok": True})

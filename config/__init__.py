@@ -60,6 +60,7 @@ class BaseConfig:
         self.SMS_PER_PHONE_PER_HOUR = _int("SMS_PER_PHONE_PER_HOUR", 10)
         self.SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "21-8")
         self.SMS_SENDING_TIMEOUT_SECONDS = _int("SMS_SENDING_TIMEOUT_SECONDS", 300)
+        self.BENCH_BARE_ENDPOINT = _flag("BENCH_BARE_ENDPOINT", False)  # bench/load.py's ceiling; never in production
         self.ADMISSION_YEAR = _int("ADMISSION_YEAR", 0)  # 0: this year until August, next year from September
         self.PICKUP_CANCEL_CUTOFF_MINUTES = _int("PICKUP_CANCEL_CUTOFF_MINUTES", 120)
         # OpenAPI / docs, served with local assets only

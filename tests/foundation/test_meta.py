@@ -35,3 +35,9 @@ def test_the_docs_page_loads_its_assets_locally_and_names_no_external_host(clien
     assert len(assets) >= 2
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+def test_the_load_benchmarks_constant_endpoint_exists_only_when_asked_for(client):
+    assert client.get("/api/v1/_bench/constant").status_code == 404
+    bench = create_app("testing", BENCH_BARE_ENDPOINT=True).test_client()
+    assert bench.get("/api/v1/_bench/constant").json == {"ok": True}
