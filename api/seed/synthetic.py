@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from shapely.geometry import mapping
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from api.admission.geo import invalidate
@@ -52,13 +52,48 @@ def _chunks(rows: Iterator[dict], size: int = CHUNK) -> Iterator[list[dict]]:
 
 
 def _bulk(session: Session, model, rows: Iterator[dict], progress: Progress, label: str) -> None:
+    """Insert generated rows: PostgreSQL ``COPY`` where available, batched ``INSERT`` elsewhere."""
+    if session.get_bind().dialect.name == "postgresql":
+        _copy(session, model.__table__, rows, progress, label)
+        return
     for batch in _chunks(rows):
         session.execute(insert(model), batch)
         progress(label, len(batch))
 
 
+def _copy(session: Session, table, rows: Iterator[dict], progress: Progress, label: str) -> None:
+    """Stream rows through ``COPY ... FROM STDIN`` on the session's own connection and transaction.
+
+    One COPY per batch, with the batch generated before the COPY opens: generating a row may load something through
+    the session, and the connection cannot answer a query in the middle of a COPY. COPY bypasses SQLAlchemy, so the
+    columns' Python-side defaults and type conversions (enums, JSON) are applied here as an ORM insert would.
+    """
+    dialect = session.get_bind().dialect
+    quote = dialect.identifier_preparer.quote
+    for batch in _chunks(rows):
+        defaults = {c.name: c.default.arg for c in table.columns
+                    if c.name not in batch[0] and c.default is not None and not c.default.is_sequence}
+        columns = [table.c[name] for name in [*batch[0], *defaults]]
+        convert = [c.type.bind_processor(dialect) or (lambda value: value) for c in columns]
+        records = [[row[c.name] if c.name in row else _default(defaults[c.name]) for c in columns] for row in batch]
+        sql = f"COPY {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(c.name) for c in columns)}) FROM STDIN"
+        with session.connection().connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for record in records:
+                copy.write_row([fn(v) if v is not None else None for fn, v in zip(convert, record, strict=True)])
+        progress(label, len(batch))
+
+
+def _default(arg):
+    return arg(None) if callable(arg) else arg
+
+
 def _max_id(session: Session, column) -> int:
     return session.scalar(select(column).order_by(column.desc()).limit(1)) or 0
+
+
+def _ids_after(session: Session, column, last_before: int) -> list[int]:
+    """The ids of the rows just written, in the order written (a sequence only grows; it may have gaps)."""
+    return list(session.scalars(select(column).where(column > last_before).order_by(column)))
 
 
 def counts(scale: float) -> dict[str, int]:
@@ -73,14 +108,14 @@ def seed_synthetic(session: Session, scale: float, progress: Progress, seed: int
     now = utcnow()
     seed_greencoins(session, [])
     ports = list(seed_pickup_reference(session).values())
-    run = f"syn{_max_id(session, Citizen.id)}"
+    run = f"syn{now:%y%m%d%H%M%S%f}"  # marks this run's rows; unique per run
 
     # Residents
-    first_citizen = _max_id(session, Citizen.id) + 1
+    last_citizen = _max_id(session, Citizen.id)
     _bulk(session, Citizen, ({"id_number_hash": f"{run}-{i}", "id_number_masked": "331002********0000",
                               "name": f"居民{i}", "phone": f"13{i % 10}{i:08d}"[:11], "community": f"社区{i % 200}",
                               "created_at": now} for i in range(n["residents"])), progress, "residents")
-    citizens = range(first_citizen, first_citizen + n["residents"])
+    citizens = _ids_after(session, Citizen.id, last_citizen)
 
     # Schools and catchments (a grid of the district), addresses
     cols = max(int((n["schools"] // 2) ** 0.5), 2)
@@ -131,15 +166,16 @@ def seed_synthetic(session: Session, scale: float, progress: Progress, seed: int
                               "co2e_g_total": Decimal(b * 60)} for c, b in balances.items()), progress, "accounts")
 
     # Vessels and a year of collected pickups
-    first_vessel = _max_id(session, Vessel.id) + 1
-    _bulk(session, Vessel, ({"vessel_no": f"浙台渔{(first_vessel + i) % 100000:05d}"[:11], "name": "",
+    last_vessel = _max_id(session, Vessel.id)
+    numbered = session.scalar(select(func.count()).where(Vessel.vessel_no.like("浙台渔%")))
+    _bulk(session, Vessel, ({"vessel_no": f"浙台渔{(numbered + i) % 100000:05d}", "name": "",
                              "home_port_id": ports[i % len(ports)].id, "credit_score": 60 + i % 41,
                              "credit_color": "green" if i % 41 >= 20 else ("yellow" if i % 41 >= 10 else "red"),
                              "created_at": now} for i in range(n["vessels"])), progress, "vessels")
-    vessels = range(first_vessel, first_vessel + n["vessels"])
+    vessels = _ids_after(session, Vessel.id, last_vessel)
     if not session.scalar(select(CollectionBoat.id).limit(1)):
         raise RuntimeError("collection boats missing")
-    first_booking = _max_id(session, Booking.id) + 1
+    last_booking = _max_id(session, Booking.id)
     slot_id = _synthetic_slot(session, ports[0].id)
 
     def booking_rows() -> Iterator[dict]:
@@ -148,11 +184,11 @@ def seed_synthetic(session: Session, scale: float, progress: Progress, seed: int
                                                                                            microsecond=0)
             yield {"vessel_id": vessels[i % len(vessels)], "port_id": ports[i % len(ports)].id, "slot_id": slot_id,
                    "slot_start": start, "slot_end": start + timedelta(hours=2), "status": BookingStatus.COLLECTED,
-                   "note": "", "manifest_no": f"SYN{first_booking + i:012d}", "collected_at": start + timedelta(hours=1),
+                   "note": "", "manifest_no": f"{run}-{i:07d}", "collected_at": start + timedelta(hours=1),
                    "under_declared": False, "created_at": start - timedelta(days=1)}
 
     _bulk(session, Booking, booking_rows(), progress, "pickups")
-    bookings = range(first_booking, first_booking + n["pickups"])
+    bookings = _ids_after(session, Booking.id, last_booking)
     _bulk(session, BookingItem, ({"booking_id": b, "pollutant_code": code, "est_qty_kg": Decimal(q), "qty_kg": Decimal(q)}
                                  for b in bookings for code, q in (("oily_water", rng.randint(50, 800)),
                                                                    ("garbage", rng.randint(20, 300)))),
