@@ -185,6 +185,18 @@ class Review(MethodView):
         return page
 
 
+@blp.route("/applications/<int:application_id>/review")
+class StartReview(MethodView):
+    @requires("official")
+    @blp.response(200, schemas.ReviewOut)
+    def post(self, application_id):
+        """Officials: take a submitted application into review (the guardian sees 审核中; it can still be withdrawn)"""
+        application = service.start_review(db.session, application_id, actor=current_principal().actor)
+        with unit_of_work(db.session):
+            audit("admission.review.start", subject=f"application:{application_id}")
+        return application
+
+
 @blp.route("/applications/<int:application_id>/decision")
 class Decision(MethodView):
     @requires("official")

@@ -204,6 +204,19 @@ def seats(session: Session, school_id: int, year: int) -> dict:
             "remaining": max(planned - admitted, 0)}
 
 
+def start_review(session: Session, application_id: int, *, actor: str) -> Application:
+    """An official takes a submitted application into review; asking again changes nothing."""
+    with unit_of_work(session):
+        application = session.scalar(select(Application).where(Application.id == application_id).with_for_update())
+        if application is None:
+            raise NotFound("未找到该报名 (application not found)")
+        if application.status == ApplicationStatus.SUBMITTED:
+            _record(application, ApplicationStatus.REVIEWING, actor)
+        elif application.status != ApplicationStatus.REVIEWING:
+            raise Conflict(f"报名已{STATUS_ZH[application.status]},不能进入审核 (application is {application.status})")
+    return application
+
+
 def decide(session: Session, application_id: int, *, decision: str, note: str | None, actor: str) -> Application:
     """Admit or reject; admitting occupies the property's seat and never exceeds the planned seats."""
     with unit_of_work(session):

@@ -144,6 +144,35 @@ def decide(client, application_id, decision="admitted", note=None):
                        json={"decision": decision, "note": note}, headers=staff_headers(client))
 
 
+def start_review(client, application_id):
+    return client.post(f"/api/v1/admission/applications/{application_id}/review", headers=staff_headers(client))
+
+
+def test_an_official_takes_an_application_into_review_and_the_guardian_sees_it(client):
+    headers = citizen_headers(client, "parent_a")
+    application = apply(client, "parent_a", headers).json
+    reviewing = start_review(client, application["id"])
+    assert reviewing.status_code == 200 and reviewing.json["status"] == "reviewing"
+    assert start_review(client, application["id"]).json["status"] == "reviewing"  # asking twice changes nothing
+    detail = client.get(f"/api/v1/admission/applications/{application['id']}", headers=headers).json
+    assert [h["status"] for h in detail["history"]] == ["submitted", "reviewing"]
+    assert decide(client, application["id"]).json["status"] == "admitted"
+    history = client.get(f"/api/v1/admission/applications/{application['id']}", headers=headers).json["history"]
+    assert [h["status"] for h in history] == ["submitted", "reviewing", "admitted"]
+    assert_error_shape(start_review(client, application["id"]), 409, "conflict")
+    assert_error_shape(start_review(client, 999_999), 404, "not_found")
+    assert_error_shape(client.post(f"/api/v1/admission/applications/{application['id']}/review", headers=headers),
+                       403, "forbidden")
+
+
+def test_an_application_in_review_can_still_be_withdrawn(client):
+    headers = citizen_headers(client, "parent_a")
+    application = apply(client, "parent_a", headers).json
+    start_review(client, application["id"])
+    withdrawn = client.post(f"/api/v1/admission/applications/{application['id']}/withdraw", headers=headers)
+    assert withdrawn.status_code == 200 and withdrawn.json["status"] == "withdrawn"
+
+
 def test_admitting_occupies_the_seat_texts_the_guardian_and_closes_withdrawal(client):
     headers = citizen_headers(client, "parent_a")
     application = apply(client, "parent_a", headers).json
