@@ -191,8 +191,8 @@ class StartReview(MethodView):
     @blp.response(200, schemas.ReviewOut)
     def post(self, application_id):
         """Officials: take a submitted application into review (the guardian sees 审核中; it can still be withdrawn)"""
-        application = service.start_review(db.session, application_id, actor=current_principal().actor)
-        with unit_of_work(db.session):
+        with unit_of_work(db.session):  # the change and its audit entry: one transaction
+            application = service.start_review(db.session, application_id, actor=current_principal().actor)
             audit("admission.review.start", subject=f"application:{application_id}")
         return application
 
@@ -204,7 +204,7 @@ class Decision(MethodView):
     @blp.response(200, schemas.ReviewOut)
     def post(self, data, application_id):
         """Officials: admit (within the planned seats) or reject; the guardian gets an SMS"""
-        application = service.decide(db.session, application_id, actor=current_principal().actor, **data)
-        with unit_of_work(db.session):
+        with unit_of_work(db.session):  # the decision and its audit entry: one transaction
+            application = service.decide(db.session, application_id, actor=current_principal().actor, **data)
             audit("admission.decision", subject=f"application:{application_id}", detail=data["decision"])
         return application

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from api.admission.models import Application
+from api.auth.models import AuditEntry
 from api.extensions import db
 from api.notify.models import SmsMessage
 from tests.admission.helpers import (
@@ -187,6 +188,22 @@ def test_admitting_occupies_the_seat_texts_the_guardian_and_closes_withdrawal(cl
     assert_error_shape(client.post(f"/api/v1/admission/applications/{application['id']}/withdraw", headers=headers),
                        409, "conflict")
     assert_error_shape(decide(client, application["id"], "rejected"), 409, "conflict")
+
+
+def test_review_and_decision_are_audited_and_a_refused_decision_leaves_no_entry(client):
+    application = apply(client, "parent_a").json
+    set_planned(application["school"]["id"], application["year"], 0)
+    assert_error_shape(decide(client, application["id"]), 409, "no_seats_left")
+    assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("admission.%"))).all() == []
+    start_review(client, application["id"])
+    set_planned(application["school"]["id"], application["year"], 1)
+    decide(client, application["id"])
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("admission.%"))
+                                 .order_by(AuditEntry.id)).all()
+    assert [(e.action, e.subject, e.actor) for e in entries] == [
+        ("admission.review.start", f"application:{application['id']}", entries[0].actor),
+        ("admission.decision", f"application:{application['id']}", entries[0].actor)]
+    assert entries[0].actor.startswith("staff:")
 
 
 def test_rejecting_texts_the_reason(client):
