@@ -46,7 +46,9 @@ class BaseConfig:
         self.ACCESS_TOKEN_TTL = _int("ACCESS_TOKEN_TTL", 2 * 3600)
         self.ZLB_TICKET_TTL = _int("ZLB_TICKET_TTL", 300)
         self.LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "5 per 5 minutes")
+        # memory:// counts per process; with several gunicorn workers use redis://host:6379/0 so limits are shared.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "zheli")
         self.RATELIMIT_HEADERS_ENABLED = True
         # SMS (SPEC §7)
         self.SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "console")
