@@ -7,6 +7,7 @@ from api.common.db import local_now
 from cockpit import maps
 from cockpit.data import database_url, load, safely
 from cockpit.filters import area, csv_button
+from cockpit.labels import zh
 
 url = database_url()
 year = admission_year(local_now().date())
@@ -35,14 +36,14 @@ with right:
     st.metric("计划学位合计", int(seats["planned"].sum()) if len(seats) else 0)
 
 st.subheader("各校学位使用")
-st.bar_chart(seats, x="name", y=["admitted", "applied", "planned"], stack=False, horizontal=True, height=480)
+st.bar_chart(zh(seats), x="学校", y=["已录取", "已报名", "计划学位"], stack=False, horizontal=True, height=480)
 csv_button(seats.drop(columns=["lat", "lon"]), "school_seats")
 
 st.subheader("报名类别与状态")
 by_category = safely(load, url, "applications_by_category", year, level)
 if len(by_category):
-    st.bar_chart(by_category, x="category", y="count", color="status")
-    st.dataframe(by_category.pivot_table(index="category", columns="status", values="count", fill_value=0),
+    st.bar_chart(zh(by_category), x="类别", y="人数", color="状态")
+    st.dataframe(zh(by_category).pivot_table(index="类别", columns="状态", values="人数", fill_value=0),
                  width="stretch")
     csv_button(by_category, "applications_by_category")
 else:

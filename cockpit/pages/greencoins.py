@@ -5,6 +5,7 @@ import streamlit as st
 from cockpit import maps
 from cockpit.data import database_url, load, safely
 from cockpit.filters import area, csv_button, date_range, table
+from cockpit.labels import zh
 
 url = database_url()
 start, end = date_range()
@@ -14,7 +15,7 @@ community = area("社区/街道", {c: c for c in sorted(set(stations["community"
 st.title("双碳绿币")
 trend = safely(load, url, "daily_trend", start, end)
 st.caption("每日发放 / 兑换绿币")
-st.line_chart(trend, x="day", y=["coins_issued", "coins_redeemed"])
+st.line_chart(zh(trend), x="日期", y=["发放绿币", "兑换绿币"])
 
 left, right = st.columns([3, 2])
 with left:
@@ -27,7 +28,7 @@ with left:
 with right:
     mix = safely(load, url, "behaviour_mix", start, end, community)
     st.caption("行为构成(绿币)")
-    st.bar_chart(mix, x="behaviour", y="coins", color="#2e7d32")
+    st.bar_chart(zh(mix), x="行为", y="绿币", color="#2e7d32")
     csv_button(mix, "behaviour_mix")
     if picked:
         st.success(f"兑换点:{picked['name']}({picked['community']})")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from cockpit.data import database_url, load, safely
 from cockpit.filters import csv_button, date_range
+from cockpit.labels import zh
 
 url = database_url()
 start, end = date_range()
@@ -47,7 +48,7 @@ st.subheader("每日趋势")
 trend = safely(load, url, "daily_trend", start, end)
 left, right = st.columns(2)
 left.caption("每日接收污染物(吨)")
-left.bar_chart(trend, x="day", y="tonnes", color="#00897b")
+left.bar_chart(zh(trend), x="日期", y="吨", color="#00897b")
 right.caption("每日绿币发放 / 兑换")
-right.line_chart(trend, x="day", y=["coins_issued", "coins_redeemed"])
+right.line_chart(zh(trend), x="日期", y=["发放绿币", "兑换绿币"])
 csv_button(trend, "daily_trend")

@@ -1,10 +1,24 @@
 """海洋云仓: ports and pickups on the map, tonnes by pollutant and month, credit colours, overdue bookings."""
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from cockpit import maps
 from cockpit.data import database_url, load, safely
 from cockpit.filters import area, csv_button, date_range, table
+from cockpit.labels import zh
+
+CREDIT_CODES = {"green": "绿码", "yellow": "黄码", "red": "红码"}
+CREDIT_COLORS = ["#2e7d32", "#f9a825", "#c62828"]
+
+
+def credit_codes(by_color: pd.DataFrame) -> pd.DataFrame:
+    """Vessels per credit code in the order 绿 黄 红, every code present (0 when none)."""
+    counts = dict(zip(by_color["color"], by_color["vessels"], strict=True))
+    return pd.DataFrame({"信用码": list(CREDIT_CODES.values()),
+                         "渔船数": [int(counts.get(code, 0)) for code in CREDIT_CODES]})
+
 
 url = database_url()
 start, end = date_range(default_days=180)
@@ -28,14 +42,18 @@ with left:
     if picked:
         st.info(f"{picked['name']}:区间内接收 {picked['pickups']} 艘次,{picked['tonnes']:.1f} 吨")
 with right:
-    colors = safely(load, url, "vessels_by_color")
+    colors = credit_codes(safely(load, url, "vessels_by_color"))
     st.caption("渔船信用码分布")
-    st.bar_chart(colors, x="color", y="vessels", color="#546e7a")
-    st.dataframe(colors.replace({"green": "绿码", "yellow": "黄码", "red": "红码"}), hide_index=True)
+    st.altair_chart(alt.Chart(colors).mark_bar().encode(
+        x=alt.X("信用码:N", sort=list(CREDIT_CODES.values()), title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("渔船数:Q", title="渔船(艘)"),
+        color=alt.Color("信用码:N", scale=alt.Scale(domain=list(CREDIT_CODES.values()), range=CREDIT_COLORS),
+                        legend=None)), width="stretch")
+    st.dataframe(colors, hide_index=True)
 
 st.subheader("按污染物类型与月份(吨)")
 monthly = safely(load, url, "tonnes_by_type_and_month", start, end, port_id)
-st.bar_chart(monthly, x="month", y="tonnes", color="pollutant")
+st.bar_chart(zh(monthly), x="月份", y="吨", color="污染物")
 csv_button(monthly, "tonnes_by_type_and_month")
 
 st.subheader("逾期未收与未到")

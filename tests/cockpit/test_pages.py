@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from api.admission.models import Application
 from api.extensions import db
 from api.greencoins.models import EntryKind, LedgerEntry
-from api.pickup.models import Booking, BookingItem, BookingStatus
+from api.pickup.models import Booking, BookingItem, BookingStatus, Vessel
 from tests.cockpit.conftest import APP, signed_in_cockpit
 from tests.factories import PASSWORD, make_staff
 
@@ -69,6 +69,16 @@ def test_the_pickup_page_filters_by_port_through_the_url(demo_data):
     at.selectbox(key="port").select("大陈渔港").run()
     assert int(metric(at, "区间内接收(艘次)")) < everything
     assert at.query_params["port"] == "大陈渔港"
+
+
+def test_the_credit_codes_are_counted_in_order_green_yellow_red_as_sql_counts_them(demo_data):
+    at = signed_in_cockpit()
+    at.run()
+    at.switch_page("pages/pickup.py").run()
+    codes = next(frame.value for frame in at.dataframe if "信用码" in frame.value.columns)
+    by_color = dict(db.session.execute(select(Vessel.credit_color, func.count()).group_by(Vessel.credit_color)).all())
+    assert list(codes["信用码"]) == ["绿码", "黄码", "红码"]
+    assert list(codes["渔船数"]) == [by_color.get(c, 0) for c in ("green", "yellow", "red")]
 
 
 def test_personal_data_is_masked_on_the_pages(demo_data):
