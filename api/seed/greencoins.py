@@ -11,7 +11,17 @@ from sqlalchemy.orm import Session
 
 from api.auth.models import Citizen, StaffUser
 from api.common.db import SHANGHAI, local_now, unit_of_work
-from api.greencoins.models import Behavior, DailyEarning, EntryKind, LedgerEntry, Reward, RewardStock, Station
+from api.greencoins.models import (
+    Behavior,
+    DailyEarning,
+    EntryKind,
+    LedgerEntry,
+    Redemption,
+    RedemptionStatus,
+    Reward,
+    RewardStock,
+    Station,
+)
 from api.greencoins.service import lock_account, post_entry
 
 BEHAVIORS = [
@@ -67,10 +77,12 @@ def _upsert_reference_data(session: Session) -> dict[str, Station]:
 
 
 def _history(session: Session, citizen: Citizen, rng: random.Random, days: int) -> None:
-    """Earnings over the last ``days`` days, written as the ledger would have recorded them."""
+    """Earnings over the last ``days`` days, and a reward picked up each week or so, as the ledger recorded them."""
     walking, sorting = session.get(Behavior, "walking"), session.get(Behavior, "garbage_sorting")
     account = lock_account(session, citizen.id)
     today = local_now().date()
+    cheap = list(session.scalars(select(Reward).where(Reward.price_coins <= 30).order_by(Reward.price_coins)))
+    stations = list(session.scalars(select(Station).order_by(Station.id)))
     for back in range(days, 0, -1):
         day = today - timedelta(days=back)
         at = datetime(day.year, day.month, day.day, 20, 0, tzinfo=SHANGHAI)
@@ -91,6 +103,21 @@ def _history(session: Session, citizen: Citizen, rng: random.Random, days: int) 
                        quantity=Decimal(times), co2e_g=co2e, note="智能垃圾分类箱 垃圾分类",
                        created_at=at - timedelta(hours=11), lat=28.8468 + rng.uniform(-0.02, 0.02),
                        lon=120.7301 + rng.uniform(-0.02, 0.02))
+        reward = rng.choice(cheap) if cheap else None
+        if (back + citizen.id) % 7 == 3 and reward and account.balance >= reward.price_coins:  # weekly or so
+            _picked_up(session, account, reward, rng.choice(stations), at + timedelta(hours=1))
+
+
+def _picked_up(session: Session, account, reward: Reward, station: Station, at: datetime) -> None:
+    """A redemption made and fulfilled in the past (history only: today's stock is set by the reference data)."""
+    redemption = Redemption(citizen_id=account.citizen_id, reward_id=reward.id, station_id=station.id, quantity=1,
+                            coins_spent=reward.price_coins, code=f"{random.Random(at.toordinal()).randrange(10**6):06d}",
+                            status=RedemptionStatus.FULFILLED, expires_at=at + timedelta(days=7), created_at=at,
+                            closed_at=at + timedelta(hours=14))
+    session.add(redemption)
+    session.flush()
+    post_entry(session, account, EntryKind.REDEEM, -reward.price_coins, redemption_id=redemption.id,
+               note=f"兑换 {reward.name}×1", created_at=at)
 
 
 def seed_greencoins(session: Session, citizens: list[Citizen]) -> str:
