@@ -168,6 +168,7 @@ def _applications(session: Session, schools: dict[str, School], rng: random.Rand
     statuses = [ApplicationStatus.SUBMITTED] * 8 + [ApplicationStatus.REVIEWING] * 2 + \
         [ApplicationStatus.ADMITTED] * 7 + [ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN]
     public = [s for s in schools.values() if s.ownership == "public"]
+    families: list[tuple[Citizen, Application]] = []
     for n in range(360):
         school = rng.choice(public)
         born = date(year - 6 if school.level == Level.PRIMARY else year - 12, 1, 1) - timedelta(days=rng.randint(0, 300))
@@ -176,13 +177,12 @@ def _applications(session: Session, schools: dict[str, School], rng: random.Rand
         guardian = Citizen(id_number_hash=hash_id_number(guardian_id, "synthetic"), id_number_masked=mask_id_number(
             guardian_id), name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN), phone=f"139{n:08d}")
         session.add(guardian)
-        session.flush()
         status = rng.choice(statuses)
         category = rng.choices("ABC", weights=[6, 3, 2])[0]
         submitted = utcnow() - timedelta(days=rng.randint(1, 40), hours=rng.randint(0, 23))
         child_hash = hash_id_number(child_id, "synthetic")
         application = Application(
-            citizen_id=guardian.id, child_hash=child_hash, child_name=guardian.name[0] + rng.choice(GIVEN) + rng.choice(
+            child_hash=child_hash, child_name=guardian.name[0] + rng.choice(GIVEN) + rng.choice(
                 GIVEN), child_id_masked=mask_id_number(child_id), child_birth_date=born, level=school.level, year=year,
             school_id=school.id, category=category, points=rng.randint(60, 220) if category == "C" else None,
             status=status, submitted_at=submitted,
@@ -193,6 +193,10 @@ def _applications(session: Session, schools: dict[str, School], rng: random.Rand
             application.history.append(ApplicationEvent(status=status, actor="seed", at=submitted + timedelta(days=2)))
             application.decided_at = submitted + timedelta(days=2) if status in (
                 ApplicationStatus.ADMITTED, ApplicationStatus.REJECTED) else None
+        families.append((guardian, application))
+    session.flush()  # the guardians get their ids in one batch, then the applications go in another
+    for guardian, application in families:
+        application.citizen_id = guardian.id
         session.add(application)
 
 

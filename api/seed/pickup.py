@@ -85,8 +85,11 @@ def _season(session: Session, vessels: list[Vessel], ports: dict[str, Port], rng
     weights = [rng.uniform(0.5, 1.5) for _ in range(SEASON_PICKUPS)]
     scale = SEASON_KG / sum(weights)
     collector = session.scalar(select(StaffUser).where(StaffUser.username == "collector1"))
-    slots: dict[tuple[int, datetime], PickupSlot] = {}
+    slots: dict[tuple[int, datetime], PickupSlot] = {
+        (slot.port_id, slot.start): slot for slot in session.scalars(select(PickupSlot).where(
+            PickupSlot.start >= datetime.combine(today - timedelta(days=181), time(), SHANGHAI)))}
     red = vessels[1]
+    season: list[tuple[Booking, PickupSlot, Decimal]] = []
     for n in range(SEASON_PICKUPS):
         # The red-coded vessel of the demo hands in nothing, the green one often; the last ten rarely report.
         vessel = vessels[0] if n % 12 == 0 else rng.choice(vessels[2:40])
@@ -97,15 +100,12 @@ def _season(session: Session, vessels: list[Vessel], ports: dict[str, Port], rng
         end = datetime.combine(day, time.fromisoformat(end_s), SHANGHAI)
         slot = slots.get((port.id, start))
         if slot is None:
-            slot = session.scalar(select(PickupSlot).where(PickupSlot.port_id == port.id, PickupSlot.start == start))
-            if slot is None:
-                slot = PickupSlot(port_id=port.id, start=start, end=end, capacity=len(port.boats) or 1)
-                session.add(slot)
-                session.flush()
-            slots[(port.id, start)] = slot
+            slot = slots[(port.id, start)] = PickupSlot(port_id=port.id, start=start, end=end,
+                                                        capacity=len(port.boats) or 1)
+            session.add(slot)
         total = Decimal(weights[n] * scale).quantize(Decimal("0.01"))
         oily = (total * Decimal("0.6")).quantize(Decimal("0.01"))
-        booking = Booking(vessel_id=vessel.id, port_id=port.id, slot_id=slot.id, slot_start=start, slot_end=end,
+        booking = Booking(vessel_id=vessel.id, port_id=port.id, slot_start=start, slot_end=end,
                           status=BookingStatus.COLLECTED, booked_by=vessel.owner_id, collected_at=end,
                           collected_by=collector.id if collector else None, created_at=start - timedelta(days=1))
         booking.items = [
@@ -113,11 +113,17 @@ def _season(session: Session, vessels: list[Vessel], ports: dict[str, Port], rng
             BookingItem(pollutant_code=rng.choice(["waste_oil", "garbage", "fishing_net"]),
                         est_qty_kg=(total - oily) * Decimal("0.8"), qty_kg=total - oily),
         ]
+        season.append((booking, slot, total))
+    session.flush()  # the new slots get their ids; then the bookings in one batch, then their 联单 numbers
+    for booking, slot, _ in season:
+        booking.slot_id = slot.id
         session.add(booking)
-        session.flush()
-        booking.manifest_no = f"HYYC{start:%Y%m%d}{booking.id:06d}"
-        session.add(CreditEntry(vessel_id=vessel.id, kind=CreditKind.PICKUP, points=5, booking_id=booking.id,
-                                reason=f"交纳污染物 {total} kg,联单 {booking.manifest_no}", created_at=end))
+    session.flush()
+    for booking, _, total in season:
+        booking.manifest_no = f"HYYC{booking.slot_start:%Y%m%d}{booking.id:06d}"
+        session.add(CreditEntry(vessel_id=booking.vessel_id, kind=CreditKind.PICKUP, points=5, booking_id=booking.id,
+                                reason=f"交纳污染物 {total} kg,联单 {booking.manifest_no}",
+                                created_at=booking.slot_end))
     for vessel, back in [(red, 20), (red, 45), (red, 70), *((v, 30) for v in vessels[-3:])]:
         session.add(CreditEntry(vessel_id=vessel.id, kind=CreditKind.DEDUCTION, points=-6 if vessel is red else -15,
                                 reason="未按规定进行进出港报告", created_at=datetime.now(SHANGHAI) - timedelta(days=back)))
