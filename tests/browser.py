@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import tempfile
 import time
 from contextlib import contextmanager
 from urllib.parse import urlparse
@@ -29,7 +30,7 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited early: {process.stdout.read() if process.stdout else ''}")
+            raise RuntimeError(f"server exited early: {_output(process)}")
         try:
             if requests.get(url, timeout=2).status_code < 500:
                 return
@@ -39,19 +40,27 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     raise TimeoutError(url)
 
 
+def _output(process: subprocess.Popen) -> str:
+    process.log.seek(0)
+    return process.log.read()[-4000:]
+
+
 @contextmanager
 def server(command: list[str], env: dict, health_url: str):
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
-    try:
-        wait_until_up(health_url, process)
-        yield process
-    finally:
-        process.terminate()
+    """A server process for the test's duration. Its output goes to a file, never a pipe nobody reads: a full pipe
+    would block the server mid-request."""
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        process.log = log
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            wait_until_up(health_url, process)
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @contextmanager

@@ -34,6 +34,14 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so a fixture can tell whether its test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 def _admin_dsn(url) -> str:
     return url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
 

@@ -28,10 +28,12 @@ def miniapp_url(app, database_url):
 
 
 @pytest.fixture
-def phone():
+def phone(request):
     SHOTS.mkdir(parents=True, exist_ok=True)
     with browser_page(width=400, height=860, device_scale_factor=2, is_mobile=True, has_touch=True) as page:
         yield page
+        if getattr(request.node, "report_call", None) is not None and request.node.report_call.failed:
+            page.screenshot(path=SHOTS / f"FAILED_{request.node.name}.png", full_page=True)  # what the user saw
         assert page.outside_requests == [], page.outside_requests
 
 
