@@ -115,6 +115,7 @@ def _season(session: Session, vessels: list[Vessel], ports: dict[str, Port], rng
         ]
         season.append((booking, slot, total))
     session.flush()  # the new slots get their ids; then the bookings in one batch, then their 联单 numbers
+    season.sort(key=lambda planned: planned[0].slot_start)  # ids in the order a season's bookings were made
     for booking, slot, _ in season:
         booking.slot_id = slot.id
         session.add(booking)
