@@ -32,11 +32,13 @@ class PermanentSmsError(SmsError):
 class SmsProvider(ABC):
     name = "base"
 
-    def send(self, phone: str, body: str, *, message_id: int) -> str:
-        """Send one SMS; return the provider's message id or raise Transient/PermanentSmsError."""
+    def send(self, phone: str, body: str, *, message_id: int, loggable: str = "") -> str:
+        """Send one SMS; return the provider's message id or raise Transient/PermanentSmsError.
+
+        ``loggable`` is the text with its personal data masked: the only form of it a log may hold."""
         started = time.perf_counter()
         try:
-            provider_id = self._send(phone, body)
+            provider_id = self._send(phone, body, loggable)
         except SmsError as exc:
             logger.warning("sms %s to %s via %s failed: %s", message_id, mask_phone(phone), self.name, exc)
             raise
@@ -46,16 +48,16 @@ class SmsProvider(ABC):
         return provider_id
 
     @abstractmethod
-    def _send(self, phone: str, body: str) -> str: ...
+    def _send(self, phone: str, body: str, loggable: str) -> str: ...
 
 
 class ConsoleProvider(SmsProvider):
-    """Development: writes the message to the log (phone masked) instead of sending it."""
+    """Development: writes the message to the log (phone and names masked) instead of sending it."""
 
     name = "console"
 
-    def _send(self, phone: str, body: str) -> str:
-        logger.info("[console sms] to %s: %s", mask_phone(phone), body)
+    def _send(self, phone: str, body: str, loggable: str) -> str:
+        logger.info("[console sms] to %s: %s", mask_phone(phone), loggable)
         return f"console-{uuid.uuid4().hex[:16]}"
 
 
@@ -88,7 +90,7 @@ class TwilioProvider(SmsProvider):
         self.from_ = from_
         self.status_callback = status_callback or None
 
-    def _send(self, phone: str, body: str) -> str:
+    def _send(self, phone: str, body: str, loggable: str) -> str:
         try:
             message = self.client.messages.create(to=e164(phone), from_=self.from_, body=body,
                                                   status_callback=self.status_callback)

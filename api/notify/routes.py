@@ -12,7 +12,6 @@ from api.common.pii import mask_phone
 from api.errors import Forbidden, ValidationFailed
 from api.extensions import db
 from api.notify import schemas, service
-from api.notify.templates import template
 
 blp = Blueprint("notify", __name__, url_prefix="/api/v1/notify", description="短信通知 SMS notifications")
 
@@ -20,7 +19,7 @@ blp = Blueprint("notify", __name__, url_prefix="/api/v1/notify", description="�
 def _masked(message) -> dict:
     return {
         "id": message.id, "phone": mask_phone(message.phone), "template": message.template,
-        "body": template(message.template).render(message.params, masked=True), "kind": message.kind,
+        "body": service.masked_body(message), "kind": message.kind,
         "status": message.status, "attempts": message.attempts, "last_error": message.last_error,
         "created_at": message.created_at, "sent_at": message.sent_at,
     }

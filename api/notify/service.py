@@ -17,7 +17,7 @@ from api.common.pii import normalize_phone
 from api.errors import NotFound
 from api.notify.models import FINAL_STATUSES, MessageKind, MessageStatus, SmsMessage
 from api.notify.providers import PermanentSmsError, SmsProvider, TransientSmsError
-from api.notify.templates import template
+from api.notify.templates import TemplateError, template
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -100,6 +100,14 @@ def _deferral(session: Session, message: SmsMessage, policy: SendPolicy, now: da
     return None
 
 
+def masked_body(message: SmsMessage) -> str:
+    """The message as anyone but its recipient may see it (officials' list, logs)."""
+    try:
+        return template(message.template).render(message.params, masked=True)
+    except TemplateError:  # a template retired since the message was queued: its text is not shown
+        return f"({message.template})"
+
+
 def deliver(session: Session, message_id: int, provider: SmsProvider, policy: SendPolicy,
             clock: Clock = utcnow) -> MessageStatus:
     """Send one claimed message and record the outcome."""
@@ -113,9 +121,9 @@ def deliver(session: Session, message_id: int, provider: SmsProvider, policy: Se
             _defer(message, *deferral)
             return message.status
         message.send_started_at, message.provider = now, provider.name
-        phone, body = message.phone, message.body
+        phone, body, loggable = message.phone, message.body, masked_body(message)
     try:
-        provider_id = provider.send(phone, body, message_id=message_id)
+        provider_id = provider.send(phone, body, message_id=message_id, loggable=loggable)
     except TransientSmsError as exc:
         outcome, error = "transient", str(exc)
     except PermanentSmsError as exc:

@@ -11,7 +11,7 @@ from api.common.db import unit_of_work
 from api.extensions import db
 from api.notify import service
 from api.notify.models import MessageStatus, SmsMessage
-from api.notify.providers import TwilioProvider
+from api.notify.providers import ConsoleProvider, TwilioProvider
 from api.notify.templates import TemplateError
 
 SID, TOKEN = "AC" + "0" * 32, "stub-auth-token"
@@ -107,6 +107,17 @@ def test_a_message_enqueued_in_a_transaction_that_rolls_back_is_never_sent(twili
         raise RuntimeError("the change failed")
     assert db.session.scalar(select(SmsMessage)) is None
     assert send(twilio_stub, Clock()) == {} and twilio_stub.requests == []
+
+
+def test_the_console_provider_logs_the_text_with_names_and_phone_masked(caplog):
+    queue("admission_admitted", phone="13912345678", child_name="王梓涵", school="椒江区葭沚小学", year=2027, level="小学")
+    with caplog.at_level("INFO", logger="api.notify"):
+        counts = service.send_pending(db.session, ConsoleProvider(), POLICY, worker_id="test", clock=Clock())
+    assert counts == {"sent": 1}
+    logged = caplog.text
+    assert "王*涵已被椒江区葭沚小学录取" in logged and "139****5678" in logged
+    assert "王梓涵" not in logged and "13912345678" not in logged
+    assert "王梓涵已被" in db.session.scalar(select(SmsMessage.body))  # the guardian still gets the whole name
 
 
 def test_a_missing_template_parameter_is_an_error_when_enqueued():
