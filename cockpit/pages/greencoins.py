@@ -28,7 +28,7 @@ with left:
 with right:
     mix = safely(load, url, "behaviour_mix", start, end, community)
     st.caption("行为构成(绿币)")
-    st.bar_chart(zh(mix), x="行为", y="绿币", color="#2e7d32")
+    st.bar_chart(zh(mix), x="行为", y="绿币", color="#2e7d32", horizontal=True, height=260)
     csv_button(mix, "behaviour_mix")
     if picked:
         st.success(f"兑换点:{picked['name']}({picked['community']})")
