@@ -245,10 +245,14 @@ def decide(session: Session, application_id: int, *, decision: str, note: str | 
         application.decided_at, application.decision_note = utcnow(), note
         _record(application, status, actor, note)
         guardian = session.get(Citizen, application.citizen_id)
-        enqueue(session, guardian.phone, template, {
-            "child_name": application.child_name, "school": school.name, "year": application.year,
-            "level": LEVEL_ZH[application.level], "note": note or "不符合录取条件"})
+        enqueue(session, guardian.phone, template, decision_params(application))
     return application
+
+
+def decision_params(application: Application) -> dict:
+    """The decision SMS's parameters (the template picks what it needs)."""
+    return {"child_name": application.child_name, "school": application.school.name, "year": application.year,
+            "level": LEVEL_ZH[application.level], "note": application.decision_note or "不符合录取条件"}
 
 
 STATUS_ZH = {ApplicationStatus.SUBMITTED: "提交", ApplicationStatus.REVIEWING: "进入审核",

@@ -67,10 +67,15 @@ def redeem(session: Session, citizen_id: int, *, reward_id: int, station_id: int
         post_entry(session, account, EntryKind.REDEEM, -price, redemption_id=redemption.id,
                    note=f"兑换 {reward.name}×{quantity}")
         citizen = session.get(Citizen, citizen_id)
-        enqueue(session, citizen.phone, "redemption_code", {
-            "reward": reward.name, "quantity": quantity, "coins": price, "code": redemption.code,
-            "expires": redemption.expires_at.astimezone(SHANGHAI).strftime("%m月%d日"), "station": station.name})
+        enqueue(session, citizen.phone, "redemption_code", code_params(redemption, reward, station))
     return redemption
+
+
+def code_params(redemption: Redemption, reward: Reward, station: Station) -> dict:
+    """The pickup-code SMS's parameters."""
+    return {"reward": reward.name, "quantity": redemption.quantity, "coins": redemption.coins_spent,
+            "code": redemption.code, "expires": redemption.expires_at.astimezone(SHANGHAI).strftime("%m月%d日"),
+            "station": station.name}
 
 
 def _close_with_refund(session: Session, redemption: Redemption, status: RedemptionStatus, reason: str) -> None:

@@ -248,13 +248,17 @@ def complete(session: Session, staff_id: int, booking_id: int, weighed: list[dic
         vessel = session.get(Vessel, booking.vessel_id)
         credit.record(session, vessel, CreditKind.PICKUP, f"交纳污染物 {collected} kg,联单 {booking.manifest_no}",
                       booking_id=booking.id)
-        names = dict(session.execute(select(PollutantType.code, PollutantType.name)).all())
-        summary = "、".join(f"{names[i.pollutant_code]}{i.qty_kg}kg" for i in booking.items if i.qty_kg)
         captain = session.get(Citizen, booking.booked_by) if booking.booked_by else None
         if captain is not None:
-            enqueue(session, captain.phone, "pickup_collected",
-                    {"vessel_no": vessel.vessel_no, "items": summary, "manifest_no": booking.manifest_no})
+            enqueue(session, captain.phone, "pickup_collected", receipt_params(session, booking, vessel))
     return booking
+
+
+def receipt_params(session: Session, booking: Booking, vessel: Vessel) -> dict:
+    """The receipt SMS's parameters: the weighed amounts and the 联单 number."""
+    names = dict(session.execute(select(PollutantType.code, PollutantType.name)).all())
+    summary = "、".join(f"{names[i.pollutant_code]}{i.qty_kg}kg" for i in booking.items if i.qty_kg)
+    return {"vessel_no": vessel.vessel_no, "items": summary, "manifest_no": booking.manifest_no}
 
 
 def mark_no_show(session: Session, staff_id: int, booking_id: int) -> Booking:

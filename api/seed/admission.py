@@ -190,9 +190,9 @@ def _applications(session: Session, schools: dict[str, School], rng: random.Rand
             else f"{child_hash}:{school.level}:{year}")
         application.history = [ApplicationEvent(status=ApplicationStatus.SUBMITTED, actor="seed", at=submitted)]
         if status != ApplicationStatus.SUBMITTED:
-            application.history.append(ApplicationEvent(status=status, actor="seed", at=submitted + timedelta(days=2)))
-            application.decided_at = submitted + timedelta(days=2) if status in (
-                ApplicationStatus.ADMITTED, ApplicationStatus.REJECTED) else None
+            moved = submitted + min(timedelta(days=2), (utcnow() - submitted) / 2)  # two days later, never ahead
+            application.history.append(ApplicationEvent(status=status, actor="seed", at=moved))
+            application.decided_at = moved if status in (ApplicationStatus.ADMITTED, ApplicationStatus.REJECTED) else None
         families.append((guardian, application))
     session.flush()  # the guardians get their ids in one batch, then the applications go in another
     for guardian, application in families:

@@ -9,6 +9,7 @@ from api.auth.service import add_partner_key, citizen_by_id_number, sign_in_citi
 from api.common.db import unit_of_work
 from api.seed.admission import seed_admission
 from api.seed.greencoins import seed_greencoins
+from api.seed.notify import seed_message_history
 from api.seed.pickup import seed_pickup
 from api.seed.residents import DEMO_RESIDENTS
 
@@ -45,4 +46,5 @@ def seed_demo(session: Session, config) -> list[str]:
         seed_greencoins(session, [citizens["walker"], citizens["parent_a"], citizens["captain_green"]]),
         seed_pickup(session, citizens),
         seed_admission(session, config["PII_HASH_KEY"]),
+        seed_message_history(session),
     ]
