@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from api.common.db import local_now
+from cockpit.labels import zh
 
 
 def _param_date(name: str, default: date) -> date:
@@ -45,9 +46,10 @@ def csv_button(frame, name: str) -> None:
 
 
 def table(frame, name: str, empty: str) -> None:
-    """A table with its CSV export, or a reassuring line when there is nothing to show."""
+    """A table with Chinese headings and its CSV export (English column names, for machines), or a reassuring line
+    when there is nothing to show."""
     if len(frame):
-        st.dataframe(frame, width="stretch", hide_index=True)
+        st.dataframe(zh(frame), width="stretch", hide_index=True)
         csv_button(frame, name)
     else:
         st.success(empty)

@@ -14,6 +14,7 @@ from api.common.db import SHANGHAI, utcnow
 from api.common.pii import mask_name, mask_phone
 from api.greencoins.models import Account, Behavior, EntryKind, LedgerEntry, Reward, RewardStock, Station
 from api.notify.models import SmsMessage
+from api.notify.templates import TEMPLATES
 from api.pickup.models import Booking, BookingItem, BookingStatus, PollutantType, Port, Vessel
 
 
@@ -221,10 +222,35 @@ def message_counts(session: Session, start: date, end: date) -> dict[str, int]:
     return {str(status): count for status, count in rows}
 
 
+def messages_by_day(session: Session, start: date, end: date) -> pd.DataFrame:
+    lo, hi = bounds(start, end)
+    day = local_day(session, SmsMessage.created_at)
+    rows = session.execute(select(day.label("day"), SmsMessage.status, func.count())
+                           .where(SmsMessage.created_at >= lo, SmsMessage.created_at < hi)
+                           .group_by(day, SmsMessage.status).order_by(day)).all()
+    return pd.DataFrame([(d, str(s), n) for d, s, n in rows], columns=["day", "status", "count"])
+
+
+def messages_by_template(session: Session, start: date, end: date) -> pd.DataFrame:
+    """Messages per kind of text, with the share that reached the phone."""
+    lo, hi = bounds(start, end)
+    delivered = func.sum(case((SmsMessage.status == "delivered", 1), else_=0))
+    rows = session.execute(select(SmsMessage.template, func.count(), delivered)
+                           .where(SmsMessage.created_at >= lo, SmsMessage.created_at < hi)
+                           .group_by(SmsMessage.template).order_by(func.count().desc())).all()
+    return pd.DataFrame([(_template_title(t), n, int(d or 0)) for t, n, d in rows],
+                        columns=["template", "count", "delivered"])
+
+
+def _template_title(code: str) -> str:
+    return TEMPLATES[code].title if code in TEMPLATES else code
+
+
 def recent_failures(session: Session, limit: int = 50) -> pd.DataFrame:
-    rows = session.execute(select(SmsMessage.id, SmsMessage.phone, SmsMessage.template, SmsMessage.status,
-                                  SmsMessage.attempts, SmsMessage.last_error)
+    rows = session.execute(select(SmsMessage.id, SmsMessage.created_at, SmsMessage.phone, SmsMessage.template,
+                                  SmsMessage.status, SmsMessage.attempts, SmsMessage.last_error)
                            .where(SmsMessage.status.in_(["failed", "undelivered"]))
                            .order_by(SmsMessage.id.desc()).limit(limit)).all()
-    return pd.DataFrame([(i, mask_phone(p), t, str(s), a, e) for i, p, t, s, a, e in rows],
-                        columns=["id", "phone", "template", "status", "attempts", "last_error"])
+    return pd.DataFrame([(i, at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"), mask_phone(p), _template_title(t),
+                          str(s), a, e) for i, at, p, t, s, a, e in rows],
+                        columns=["id", "created", "phone", "template", "status", "attempts", "last_error"])

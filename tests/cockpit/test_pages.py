@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime, time, timedelta
 
 import streamlit as st
 from sqlalchemy import distinct, func, select
 from streamlit.testing.v1 import AppTest
 
 from api.admission.models import Application
+from api.common.db import SHANGHAI
 from api.extensions import db
 from api.greencoins.models import EntryKind, LedgerEntry
+from api.notify.models import SmsMessage
 from api.pickup.models import Booking, BookingItem, BookingStatus, Vessel
 from tests.cockpit.conftest import APP, signed_in_cockpit
 from tests.factories import PASSWORD, make_staff
@@ -114,3 +118,23 @@ def test_a_database_outage_at_login_shows_an_error_not_a_crash(monkeypatch, tmp_
     at.text_input(key="password").input("x")
     at.button[0].click().run()
     assert not at.exception and any("数据库暂不可用" in e.value for e in at.error)
+
+
+def test_the_notifications_page_counts_messages_as_sql_does_and_charts_them_by_day(demo_data):
+    at = signed_in_cockpit()
+    at.run()
+    at.switch_page("pages/notifications.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    first_day = datetime.now(SHANGHAI).date() - timedelta(days=29)  # the page's default range: the last 30 days
+    in_range = SmsMessage.created_at >= datetime.combine(first_day, time(0), SHANGHAI)
+    by_status = dict(db.session.execute(select(SmsMessage.status, func.count()).where(in_range)
+                                        .group_by(SmsMessage.status)).all())
+    assert by_status.get("delivered", 0) > 50 and by_status.get("failed", 0) > 0  # the demo's month of texts
+    for status, label in [("pending", "待发送"), ("sent", "已发送"), ("delivered", "已送达"), ("undelivered", "未送达"),
+                          ("failed", "失败")]:
+        assert metric(at, label) == str(by_status.get(status, 0)), label
+    charts = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    assert any(spec.get("mark", {}).get("type") == "bar" and spec["encoding"]["x"]["field"] == "day" for spec in charts)
+    failures = next(frame.value for frame in at.dataframe if "手机号" in frame.value.columns)
+    assert len(failures) == by_status.get("failed", 0) + by_status.get("undelivered", 0)
+    assert all(re.fullmatch(r"1\d\d\*{4}\d{4}", phone) for phone in failures["手机号"])
