@@ -76,6 +76,21 @@ class _RebasedHttpClient(TwilioHttpClient):
 
 # Twilio error codes that no retry can fix (invalid or unreachable numbers, blocked content).
 _PERMANENT_TWILIO_CODES = {21211, 21408, 21610, 21612, 21614, 30003, 30005, 30006, 30007}
+# What an official reads for the codes a county's messages meet most.
+_TWILIO_CODES_ZH = {
+    21211: "手机号码无效", 21408: "未开通该地区发送权限", 21610: "用户已退订短信", 21612: "无法发送到该号码",
+    21614: "不是手机号码", 30003: "手机无法接通(关机或不在服务区)", 30005: "号码不存在", 30006: "固话或运营商无法送达",
+    30007: "被运营商拦截", 30008: "未知错误",
+}
+
+
+def describe_error(code, detail: str) -> str:
+    """A provider error for people: the reason in Chinese first, then the provider's own words."""
+    try:
+        reason = _TWILIO_CODES_ZH.get(int(code), "发送失败")
+    except (TypeError, ValueError):
+        reason = "发送失败"
+    return f"{reason} ({detail})"
 
 
 class TwilioProvider(SmsProvider):
@@ -98,7 +113,7 @@ class TwilioProvider(SmsProvider):
             if exc.status == 429 or exc.status >= 500:
                 raise TransientSmsError(f"twilio {exc.status}: {exc.msg}") from exc
             if exc.code in _PERMANENT_TWILIO_CODES or 400 <= exc.status < 500:
-                raise PermanentSmsError(f"twilio {exc.status} code {exc.code}: {exc.msg}") from exc
+                raise PermanentSmsError(describe_error(exc.code, f"twilio {exc.status} code {exc.code}: {exc.msg}")) from exc
             raise TransientSmsError(f"twilio {exc.status}: {exc.msg}") from exc
         except (requests.RequestException, TwilioException) as exc:
             raise TransientSmsError(f"twilio unreachable: {exc}") from exc

@@ -16,7 +16,7 @@ from api.common.pagination import paginate
 from api.common.pii import normalize_phone
 from api.errors import NotFound
 from api.notify.models import FINAL_STATUSES, MessageKind, MessageStatus, SmsMessage
-from api.notify.providers import PermanentSmsError, SmsProvider, TransientSmsError
+from api.notify.providers import PermanentSmsError, SmsProvider, TransientSmsError, describe_error
 from api.notify.templates import TemplateError, template
 
 logger = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ def apply_delivery_status(session: Session, provider_message_id: str, provider_s
             return message
         message.status, message.status_updated_at = new_status, utcnow()
         if error_code:
-            message.last_error = f"provider error {error_code}"
+            message.last_error = describe_error(error_code, f"provider error {error_code}")
     return message
 
 

@@ -20,6 +20,7 @@ from api.common.db import unit_of_work, utcnow
 from api.greencoins.models import Redemption
 from api.greencoins.redemption import code_params
 from api.notify.models import MessageStatus, SmsMessage
+from api.notify.providers import describe_error
 from api.notify.service import enqueue
 from api.pickup.models import Booking, BookingStatus, Vessel
 from api.pickup.service import receipt_params
@@ -28,8 +29,8 @@ DEDUPE_PREFIX = "demo-history:"
 OUTCOMES = [  # status, weight, last_error
     (MessageStatus.DELIVERED, 88, None),
     (MessageStatus.SENT, 6, None),
-    (MessageStatus.UNDELIVERED, 4, "twilio 30003: Unreachable destination handset"),
-    (MessageStatus.FAILED, 2, "twilio 400 code 21211: The 'To' number is not a valid phone number."),
+    (MessageStatus.UNDELIVERED, 4, describe_error(30003, "provider error 30003")),
+    (MessageStatus.FAILED, 2, describe_error(21211, "twilio 400 code 21211: The 'To' number is not a valid phone number.")),
 ]
 
 

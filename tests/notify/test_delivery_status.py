@@ -28,8 +28,9 @@ def sent_message(app, monkeypatch) -> SmsMessage:
     return message
 
 
-def callback(client, status: str, *, token: str = TOKEN, sid: str = "SM0123456789abcdef", signature: str | None = None):
-    form = {"MessageSid": sid, "MessageStatus": status, "AccountSid": "AC" + "0" * 32}
+def callback(client, status: str, *, token: str = TOKEN, sid: str = "SM0123456789abcdef", signature: str | None = None,
+             **extra):
+    form = {"MessageSid": sid, "MessageStatus": status, "AccountSid": "AC" + "0" * 32, **extra}
     if signature is None:
         signature = RequestValidator(token).compute_signature(CALLBACK_URL, form)
     return client.post("/api/v1/notify/twilio/status", data=form, headers={"X-Twilio-Signature": signature})
@@ -52,11 +53,12 @@ def test_a_callback_without_a_signature_is_forbidden(client, sent_message):
 
 
 def test_a_late_earlier_status_never_overwrites_a_final_one(client, sent_message):
-    assert callback(client, "undelivered").status_code == 204
+    assert callback(client, "undelivered", ErrorCode="30003").status_code == 204
     assert callback(client, "sent").status_code == 204
     assert callback(client, "delivered").status_code == 204
     db.session.refresh(sent_message)
     assert sent_message.status == MessageStatus.UNDELIVERED
+    assert sent_message.last_error == "手机无法接通(关机或不在服务区) (provider error 30003)"
 
 
 def test_a_callback_for_an_unknown_message_is_not_found(client, sent_message):

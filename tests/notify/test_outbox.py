@@ -84,7 +84,7 @@ def test_a_permanent_error_fails_at_once_with_the_reason(twilio_stub):
     twilio_stub.fail_next(400, 21211, "The 'To' number is not a valid phone number.")
     assert send(twilio_stub, Clock()) == {"failed": 1}
     db.session.refresh(message)
-    assert message.status == MessageStatus.FAILED and "21211" in message.last_error
+    assert message.status == MessageStatus.FAILED and message.last_error.startswith("手机号码无效 (") and "21211" in message.last_error
     assert len(twilio_stub.requests) == 1
 
 
