@@ -40,7 +40,8 @@ def pages(today):
                                ("behaviour_points", (month, today)), ("stations", ()), ("stock_alerts", ())],
         "海洋云仓 pickup": [("port_totals", (half_year, today, None)), ("tonnes_by_type_and_month", (half_year, today, None)),
                           ("vessels_by_color", ()), ("overdue_bookings", (None,))],
-        "短信通知 notifications": [("message_counts", (month, today)), ("recent_failures", ())],
+        "短信通知 notifications": [("message_counts", (month, today)), ("messages_by_day", (month, today)),
+                                  ("messages_by_template", (month, today)), ("recent_failures", ())],
     }
 
 

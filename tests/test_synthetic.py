@@ -12,6 +12,8 @@ from api.admission.models import Address, Application, School
 from api.auth.models import Citizen
 from api.extensions import db
 from api.greencoins.models import Account, EntryKind, LedgerEntry
+from api.notify.models import SmsMessage
+from api.notify.service import masked_body
 from api.pickup.models import Booking, BookingItem, CreditEntry, Vessel
 from api.seed.synthetic import counts
 
@@ -37,6 +39,9 @@ def test_synthetic_seed_makes_the_counts_it_promises(runner):
     assert count(BookingItem) == 2 * planned["pickups"]
     assert count(CreditEntry) == planned["pickups"]
     assert count(School) == planned["schools"]
+    assert count(SmsMessage) == planned["messages"]
+    receipt = db.session.scalar(select(SmsMessage).limit(1))  # JSON parameters read back as written (COPY on PostgreSQL)
+    assert receipt.params["manifest_no"] in masked_body(receipt) and receipt.body.startswith("【浙里民生】船舶浙台渔")
 
 
 def test_synthetic_ledgers_are_consistent_with_the_balances(runner):

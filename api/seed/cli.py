@@ -35,7 +35,7 @@ def synthetic_command(scale: float) -> None:
     """Add a district-sized synthetic data set (for benchmarks; not for the demo database)."""
     planned = counts(scale)
     total = planned["residents"] * 2 + planned["ledger"] + planned["pickups"] * 4 + planned["addresses"] + \
-        planned["applications"] + planned["vessels"] + planned["schools"]
+        planned["applications"] + planned["vessels"] + planned["schools"] + planned["messages"]
     with click.progressbar(length=total, label="生成合成数据 synthetic data", show_pos=True) as bar:
         made = seed_synthetic(db.session, scale, lambda _label, rows: bar.update(rows))
     click.echo(" ".join(f"{k}={v}" for k, v in made.items()))

@@ -1,19 +1,20 @@
 """A district-sized synthetic data set for benchmarks (``seed synthetic --scale N``), written in bulk.
 
 At N=1 (椒江 scale): 50 schools, 20,000 addresses, 100,000 residents, 1,000,000 ledger rows,
-1,000 vessels, 100,000 collected pickups. Ledgers are consistent (balance_after, account
+1,000 vessels, 100,000 collected pickups and their receipt SMS. Ledgers are consistent (balance_after, account
 balances), so the invariants the tests check hold here too.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from shapely.geometry import mapping
-from sqlalchemy import func, insert, select
+from sqlalchemy import JSON, func, insert, select
 from sqlalchemy.orm import Session
 
 from api.admission.geo import invalidate
@@ -22,6 +23,8 @@ from api.admission.service import admission_year
 from api.auth.models import Citizen
 from api.common.db import SHANGHAI, local_now, utcnow
 from api.greencoins.models import Account, EntryKind, LedgerEntry
+from api.notify.models import MessageStatus, SmsMessage
+from api.notify.templates import template
 from api.pickup.models import (
     Booking,
     BookingItem,
@@ -74,13 +77,19 @@ def _copy(session: Session, table, rows: Iterator[dict], progress: Progress, lab
         defaults = {c.name: c.default.arg for c in table.columns
                     if c.name not in batch[0] and c.default is not None and not c.default.is_sequence}
         columns = [table.c[name] for name in [*batch[0], *defaults]]
-        convert = [c.type.bind_processor(dialect) or (lambda value: value) for c in columns]
+        convert = [_to_json if isinstance(c.type, JSON) else c.type.bind_processor(dialect) or (lambda value: value)
+                   for c in columns]
         records = [[row[c.name] if c.name in row else _default(defaults[c.name]) for c in columns] for row in batch]
         sql = f"COPY {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(c.name) for c in columns)}) FROM STDIN"
         with session.connection().connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
             for record in records:
                 copy.write_row([fn(v) if v is not None else None for fn, v in zip(convert, record, strict=True)])
         progress(label, len(batch))
+
+
+def _to_json(value) -> str:
+    # psycopg adapts JSON parameters itself, so the JSON type has no bind processor to apply for COPY
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _default(arg):
@@ -99,7 +108,7 @@ def _ids_after(session: Session, column, last_before: int) -> list[int]:
 def counts(scale: float) -> dict[str, int]:
     return {"schools": max(int(50 * scale), 4), "addresses": int(20_000 * scale), "residents": int(100_000 * scale),
             "ledger": int(1_000_000 * scale), "vessels": max(int(1_000 * scale), 10), "pickups": int(100_000 * scale),
-            "applications": int(20_000 * scale)}
+            "applications": int(20_000 * scale), "messages": int(100_000 * scale)}
 
 
 def seed_synthetic(session: Session, scale: float, progress: Progress, seed: int = 7) -> dict[str, int]:
@@ -196,9 +205,27 @@ def seed_synthetic(session: Session, scale: float, progress: Progress, seed: int
     _bulk(session, CreditEntry, ({"vessel_id": vessels[i % len(vessels)], "kind": CreditKind.PICKUP, "points": 5,
                                   "reason": "交纳污染物", "booking_id": b, "created_at": now}
                                  for i, b in enumerate(bookings)), progress, "credit entries")
+    # and the receipt SMS those pickups sent
+    _bulk(session, SmsMessage, _receipt_messages(n["messages"], run, now, rng), progress, "sms messages")
     session.commit()
     invalidate()
     return n
+
+
+def _receipt_messages(count: int, run: str, now: datetime, rng: random.Random) -> Iterator[dict]:
+    """Pickup receipts over a year with a year's outcomes: of 50, 46 delivered, 2 only accepted, 1 undelivered,
+    1 refused."""
+    receipt = template("pickup_collected")
+    outcomes = [MessageStatus.DELIVERED] * 46 + [MessageStatus.SENT] * 2 + [MessageStatus.UNDELIVERED, MessageStatus.FAILED]
+    for i in range(count):
+        at = now - timedelta(days=rng.randint(1, 365), minutes=rng.randint(0, 1439))
+        params = {"vessel_no": f"浙台渔{i % 100000:05d}", "items": f"含油污水{rng.randint(50, 800)}kg",
+                  "manifest_no": f"{run}-{i:07d}"}
+        status = outcomes[i % len(outcomes)]
+        yield {"phone": f"139{i:08d}"[:11], "template": receipt.code, "params": params, "body": receipt.render(params),
+               "kind": receipt.kind, "status": status, "attempts": 1, "next_attempt_at": at, "created_at": at,
+               "provider": "twilio", "sent_at": None if status == MessageStatus.FAILED else at,
+               "last_error": "手机号码无效 (synthetic)" if status == MessageStatus.FAILED else None}
 
 
 def _synthetic_slot(session: Session, port_id: int) -> int:
