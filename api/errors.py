@@ -1,17 +1,12 @@
-"""The one error shape of SPEC §2, and the domain exceptions the services raise."""
+"""The domain exceptions the services raise, and the one error shape of SPEC §2 as plain data.
+
+Flask-free: services, the cockpit and gunicorn's error hook import it without loading a web framework.
+The Flask side (error handlers, flask-smorest's ``Api``) lives in ``api.http_errors``.
+"""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
-
-import flask_smorest
-from flask import Flask, jsonify
-from marshmallow import Schema, fields
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
-
-logger = logging.getLogger(__name__)
 
 
 class AppError(Exception):
@@ -21,10 +16,11 @@ class AppError(Exception):
     code = "bad_request"
     message = "请求有误 (bad request)"
 
-    def __init__(self, message: str | None = None, details: dict[str, Any] | None = None):
+    def __init__(self, message: str | None = None, details: dict[str, Any] | None = None, headers: dict[str, str] | None = None):
         super().__init__(message or self.message)
         self.message = message or self.message
         self.details = details
+        self.headers = headers or {}
 
 
 class BadRequest(AppError):
@@ -55,8 +51,15 @@ class ValidationFailed(AppError):
         return cls(message, details={field: [message]})
 
 
+class RateLimited(AppError):
+    status, code, message = 429, "rate_limited", "请求过于频繁,请稍后再试 (rate limit exceeded)"
+
+    def __init__(self, message: str | None = None, *, retry_after: int):
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
 # Chinese first for the messages marshmallow and webargs produce most often.
-_FIELD_MESSAGES = {
+FIELD_MESSAGES = {
     "Missing data for required field.": "必填字段缺失",
     "Unknown field.": "未知字段",
     "Not a valid integer.": "不是有效的整数",
@@ -69,9 +72,32 @@ _FIELD_MESSAGES = {
     "Invalid input type.": "输入类型无效",
     "Field may not be null.": "不能为空",
     "Invalid value.": "值无效",
+    "Special numeric values (nan or infinity) are not permitted.": "不允许 NaN 或无穷大",
+    "Not a valid email address.": "不是有效的电子邮件地址",
+    "Not a valid UUID.": "不是有效的 UUID",
+    "Not a valid time.": "不是有效的时间",
+    "Not a valid mapping type.": "不是有效的对象",
+    "Not a valid tuple.": "不是有效的元组",
+    "Not a valid URL.": "不是有效的网址",
+    "Not a valid IP address.": "不是有效的 IP 地址",
+    "Not a valid IPv4 address.": "不是有效的 IPv4 地址",
+    "Not a valid IPv6 address.": "不是有效的 IPv6 地址",
+    "Not a valid IP interface.": "不是有效的 IP 接口",
+    "Not a valid IPv4 interface.": "不是有效的 IPv4 接口",
+    "Not a valid IPv6 interface.": "不是有效的 IPv6 接口",
+    "Not a valid period of time.": "不是有效的时长",
+    "Not a valid utf-8 string.": "不是有效的 UTF-8 字符串",
+    "Not a valid naive datetime.": "不是有效的日期时间(不应带时区)",
+    "Not a valid aware datetime.": "不是有效的日期时间(应带时区)",
+    "Not a valid naive time.": "不是有效的时间(不应带时区)",
+    "Not a valid aware time.": "不是有效的时间(应带时区)",
+    "Field may not be blank.": "不能为空白",
+    "Number too large.": "数值过大",
+    "Invalid type.": "类型无效",
 }
 
-_HTTP_ERRORS = {
+# HTTP status → (snake_case code, Chinese message) for errors raised outside the services.
+HTTP_ERRORS = {
     400: ("bad_request", "请求有误"),
     401: ("unauthorized", "请先登录"),
     403: ("forbidden", "没有权限"),
@@ -79,17 +105,19 @@ _HTTP_ERRORS = {
     405: ("method_not_allowed", "不支持该请求方法"),
     409: ("conflict", "与当前状态冲突"),
     413: ("payload_too_large", "请求体过大"),
+    414: ("uri_too_long", "请求地址过长"),
     415: ("unsupported_media_type", "不支持的内容类型"),
     422: ("validation_error", "提交的数据有误"),
     429: ("rate_limited", "请求过于频繁,请稍后再试"),
+    431: ("headers_too_large", "请求头过大"),
     500: ("internal_error", "服务器内部错误"),
     503: ("service_unavailable", "服务暂不可用"),
 }
 
 
-def _chinese_first(message: Any) -> Any:
+def chinese_first(message: Any) -> Any:
     if isinstance(message, str):
-        zh = _FIELD_MESSAGES.get(message)
+        zh = FIELD_MESSAGES.get(message)
         if zh is None and message.startswith("Must be one of:"):
             zh = "取值不在允许范围内"
         elif zh is None and message.startswith(("Must be greater", "Must be less", "Must be at")):
@@ -98,9 +126,9 @@ def _chinese_first(message: Any) -> Any:
             zh = "长度不符合要求"
         return f"{zh} ({message})" if zh else message
     if isinstance(message, list):
-        return [_chinese_first(m) for m in message]
+        return [chinese_first(m) for m in message]
     if isinstance(message, dict):
-        return {k: _chinese_first(v) for k, v in message.items()}
+        return {k: chinese_first(v) for k, v in message.items()}
     return message
 
 
@@ -109,98 +137,3 @@ def error_body(status: int, code: str, message: str, details: Any = None) -> dic
     if details:
         body["details"] = details
     return body
-
-
-def error_response(status: int, code: str, message: str, details: Any = None):
-    response = jsonify(error_body(status, code, message, details))
-    response.status_code = status
-    return response
-
-
-def _flatten_locations(messages: dict[str, Any]) -> dict[str, Any]:
-    """webargs keys errors by location ({"json": {...}, "query": {...}}); clients want field → messages."""
-    flat: dict[str, Any] = {}
-    for location, errors in messages.items():
-        if isinstance(errors, dict):
-            flat.update(errors)
-        else:
-            flat[location] = errors
-    return flat
-
-
-def http_error_response(error: HTTPException):
-    code = error.code or 500
-    err, zh = _HTTP_ERRORS.get(code, ("http_error", error.name))
-    message = f"{zh} ({(error.description or error.name)})" if code != 500 else f"{zh} (internal error)"
-    details = None
-    data = getattr(error, "data", None) or {}
-    if code == 400 and "messages" in data:
-        message = "请求体不是有效的 JSON (malformed JSON body)"
-    elif code == 422 and "messages" in data:
-        message = "提交的数据有误 (validation failed)"
-        details = _chinese_first(_flatten_locations(data["messages"]))
-    elif code == 429:
-        message = f"{zh} (rate limit exceeded: {error.description})"
-    response = error_response(code, err, message, details)
-    original_headers = error.get_response().headers if code in (405, 429) else {}
-    for name in ("Allow", "Retry-After"):
-        if name in original_headers:
-            response.headers[name] = original_headers[name]
-    for name, value in (data.get("headers") or {}).items():
-        response.headers[name] = value
-    return response
-
-
-class ErrorSchema(Schema):
-    """The one error shape of SPEC §2, as documented in the OpenAPI document."""
-
-    status = fields.Integer(required=True, metadata={"description": "HTTP status"})
-    error = fields.String(required=True, metadata={"description": "snake_case code, e.g. slot_full"})
-    message = fields.String(required=True, metadata={"description": "readable message, Chinese first"})
-    details = fields.Dict(metadata={"description": "optional, e.g. field → messages"})
-
-
-class Api(flask_smorest.Api):
-    """flask-smorest's Api whose HTTP error handler speaks the SPEC shape (and keeps ``Allow``)."""
-
-    ERROR_SCHEMA = ErrorSchema
-
-    def handle_http_exception(self, error: HTTPException):
-        return http_error_response(error)
-
-
-def register_error_handlers(app: Flask, db) -> None:
-    """One place renders every error: domain refusals, HTTP errors, database outages, crashes."""
-
-    @app.errorhandler(AppError)
-    def _app_error(error: AppError):
-        return error_response(error.status, error.code, error.message, error.details)
-
-    @app.errorhandler(OverflowError)
-    @app.errorhandler(DataError)
-    def _out_of_range(error: Exception):
-        # A value the database cannot hold slipped past validation: the client's input, not our crash.
-        logger.warning("value out of range: %s", type(error).__name__)
-        _rollback_quietly(db)
-        return error_response(422, "validation_error", "提交的数值超出范围 (value out of range)")
-
-    @app.errorhandler(OperationalError)
-    def _database_down(error: DBAPIError):
-        logger.error("database unavailable: %s", type(error.orig).__name__)
-        _rollback_quietly(db)
-        return error_response(503, "database_unavailable", "数据库暂不可用,请稍后再试 (database unavailable)")
-
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
-        if isinstance(error, HTTPException):
-            return http_error_response(error)
-        logger.exception("unhandled exception")
-        _rollback_quietly(db)
-        return http_error_response(InternalServerError())
-
-
-def _rollback_quietly(db) -> None:
-    try:
-        db.session.rollback()
-    except Exception:  # noqa: BLE001 - the connection may be gone; the error response matters more
-        logger.warning("rollback after error failed", exc_info=True)

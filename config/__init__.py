@@ -39,6 +39,9 @@ class BaseConfig:
         self.SECRET_KEY = os.environ.get("SECRET_KEY", "dev-secret-key-change-me-0123456789abcdef")
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", DEFAULT_SQLITE_URL)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # The cockpit's reads (a streaming replica in production); its own sign-in sessions go to the main database.
+        self.COCKPIT_DATABASE_URL = os.environ.get("COCKPIT_DATABASE_URL") or self.SQLALCHEMY_DATABASE_URI
+        self.COCKPIT_SESSION_TTL = _int("COCKPIT_SESSION_TTL", 8 * 3600)
         # Keyed hash for 身份证号 look-ups; separate from SECRET_KEY so tokens can rotate alone.
         self.PII_HASH_KEY = os.environ.get("PII_HASH_KEY", self.SECRET_KEY)
         self.ZLB_MOCK = _flag("ZLB_MOCK", True)
@@ -50,6 +53,12 @@ class BaseConfig:
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "zheli")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Wrong guesses of a pickup code, 浙里办 ticket or citizen code, per station / partner / address (SPEC §12.1).
+        self.GUESS_FAILURE_LIMIT = os.environ.get("GUESS_FAILURE_LIMIT", "10 per minute")
+        self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 1024 * 1024)  # bytes; larger bodies answer 413 unread
+        self.IMPORT_MAX_CONTENT_LENGTH = _int("IMPORT_MAX_CONTENT_LENGTH", 20 * 1024 * 1024)  # views marked @allows_large_body
+        # Reverse proxies in front of the API whose X-Forwarded-For is trusted (0: ignore the header).
+        self.TRUSTED_PROXY_HOPS = _int("TRUSTED_PROXY_HOPS", 0)
         # SMS (SPEC §7)
         self.SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "console")
         self.TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
@@ -63,8 +72,19 @@ class BaseConfig:
         self.SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "21-8")
         self.SMS_SENDING_TIMEOUT_SECONDS = _int("SMS_SENDING_TIMEOUT_SECONDS", 300)
         self.BENCH_BARE_ENDPOINT = _flag("BENCH_BARE_ENDPOINT", False)  # bench/load.py's ceiling; never in production
+        self.LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # json (one object a line, request id, no personal data) or text
+        # Readiness fails when an SMS has been due this long and no notify worker has shown life for as long.
+        self.READY_OUTBOX_MAX_OVERDUE_MINUTES = _int("READY_OUTBOX_MAX_OVERDUE_MINUTES", 10)
         self.ADMISSION_YEAR = _int("ADMISSION_YEAR", 0)  # 0: this year until August, next year from September
+        self.ADMISSION_OFFER_DAYS = _int("ADMISSION_OFFER_DAYS", 7)  # days a guardian has to accept an offered place
+        self.ADMISSION_WAITLIST_PERCENT = _int("ADMISSION_WAITLIST_PERCENT", 20)  # waitlist length, % of a school's planned seats
         self.PICKUP_CANCEL_CUTOFF_MINUTES = _int("PICKUP_CANCEL_CUTOFF_MINUTES", 120)
+        # 双碳绿币 (SPEC §12.3): device reports accepted for this recent past only; steps for today and yesterday;
+        # the monthly coin budget a month starts with until officials set one.
+        self.GREENCOINS_EVENT_MAX_AGE_HOURS = _int("GREENCOINS_EVENT_MAX_AGE_HOURS", 48)
+        self.GREENCOINS_EVENT_MAX_AHEAD_MINUTES = _int("GREENCOINS_EVENT_MAX_AHEAD_MINUTES", 5)
+        self.GREENCOINS_STEP_DAYS = _int("GREENCOINS_STEP_DAYS", 2)
+        self.GREENCOINS_MONTHLY_BUDGET = _int("GREENCOINS_MONTHLY_BUDGET", 1_000_000)
         # OpenAPI / docs, served with local assets only
         self.API_TITLE = "浙里民生 Zheli Minsheng API"
         self.API_VERSION = "v1"
@@ -104,9 +124,7 @@ class ProductionConfig(BaseConfig):
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise ConfigError(
-                "生产环境缺少必需的环境变量: "
-                + ", ".join(missing)
-                + f" (production needs {' and '.join(missing)} set; refusing to start)"
+                "生产环境缺少必需的环境变量: " + ", ".join(missing) + f" (production needs {' and '.join(missing)} set; refusing to start)"
             )
         if len(os.environ["SECRET_KEY"]) < 32:
             raise ConfigError("SECRET_KEY 至少 32 个字符 (SECRET_KEY must be at least 32 characters)")

@@ -11,12 +11,13 @@ from api.seed.residents import make_id_number, resident
 PASSWORD = "secret-pass-1"
 
 
-def make_staff(username: str = "official", *, roles: tuple[str, ...] = ("official",), **kwargs):
-    return upsert_staff(db.session, username=username, password=PASSWORD, roles=list(roles),
-                        display_name=kwargs.pop("display_name", username), **kwargs)
+def make_staff(username: str = "official", *, roles: tuple[str, ...] = ("admin",), **kwargs):
+    return upsert_staff(
+        db.session, username=username, password=PASSWORD, roles=list(roles), display_name=kwargs.pop("display_name", username), **kwargs
+    )
 
 
-def staff_headers(client, username: str = "official", *, roles: tuple[str, ...] = ("official",), **kwargs) -> dict:
+def staff_headers(client, username: str = "official", *, roles: tuple[str, ...] = ("admin",), **kwargs) -> dict:
     make_staff(username, roles=roles, **kwargs)
     answer = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
     assert answer.status_code == 200, answer.json
@@ -40,6 +41,5 @@ def citizen_headers(client, key: str | None = None, **identity) -> dict:
     return {"Authorization": f"Bearer {answer.json['access_token']}"}
 
 
-def make_partner_key(name: str = "测试垃圾分类箱", behaviors: tuple[str, ...] = ("garbage_sorting",),
-                     key: str = "test-partner-key") -> str:
+def make_partner_key(name: str = "测试垃圾分类箱", behaviors: tuple[str, ...] = ("garbage_sorting",), key: str = "test-partner-key") -> str:
     return add_partner_key(db.session, partner_name=name, behaviors=list(behaviors), key=key)

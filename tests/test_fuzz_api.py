@@ -14,6 +14,7 @@ from tests.factories import citizen_headers
 
 EXAMPLES = 15
 
+
 @pytest.fixture(scope="module")
 def fuzz_app(database_url):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, LOGIN_FAILURE_LIMIT="10000 per minute")
@@ -50,6 +51,10 @@ def check(case) -> None:
     assert response.status_code < 500, (case.method, case.path, response.status_code, response.text[:300])
     assert_spec_error_shape(response)
     case.validate_response(response, checks=[response_schema_conformance])
+
+
+# Proves the HTTP layer whatever the database: run once, in the SQLite pass (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 
 def test_no_request_crashes_the_api_or_breaks_the_error_shape(api_schema):

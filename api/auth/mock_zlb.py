@@ -1,17 +1,31 @@
-"""The mock 浙里办 container and SSO gateway (only when ZLB_MOCK=1; absent in production)."""
+"""The mock 浙里办 container and SSO gateway (only when ZLB_MOCK=1; absent in production).
+
+It knows no residents of its own: whoever registers it (``api.blueprints``) says who may sign in through the
+picker, so identity does not depend on the demo seed.
+"""
 
 from __future__ import annotations
 
-from flask import current_app
+from collections.abc import Callable
+
+from flask import Flask, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.auth import schemas
+from api.auth.guards import guards_secret
 from api.auth.service import issue_mock_ticket, redeem_mock_ticket
 from api.extensions import db
-from api.seed.residents import DEMO_RESIDENTS
 
 blp = Blueprint("mock_zlb", __name__, url_prefix="/mock-zlb", description="模拟浙里办 Mock 浙里办 (development only)")
+
+RESIDENTS = "mock_zlb_residents"
+
+
+def register(app: Flask, api, residents: Callable[[], list[dict]]) -> None:
+    """Serve the mock on ``api``; ``residents()`` lists the people the sign-in picker offers."""
+    api.register_blueprint(blp)
+    app.extensions[RESIDENTS] = residents
 
 
 @blp.route("/tickets")
@@ -26,10 +40,11 @@ class Tickets(MethodView):
 
 @blp.route("/verify")
 class Verify(MethodView):
+    @guards_secret("zlb_ticket", wrong=("unauthorized",))
     @blp.arguments(schemas.TicketExchange)
     @blp.response(200, schemas.MockVerifyOut)
     def post(self, data):
-        """Gateway side: verify a ticket once and return who it belongs to"""
+        """Gateway side: verify a ticket once and return who it belongs to (wrong tickets are throttled per address)"""
         return redeem_mock_ticket(db.session, data["ticket"])
 
 
@@ -38,4 +53,5 @@ class Residents(MethodView):
     @blp.response(200, schemas.MockResidentList)
     def get(self):
         """Demo residents for the mini-app's sign-in picker"""
-        return {"items": DEMO_RESIDENTS}
+        residents = current_app.extensions.get(RESIDENTS)
+        return {"items": residents() if residents else []}

@@ -7,11 +7,10 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.common.db import UTCDateTime, utcnow
-from api.extensions import db
+from api.common.db import Base, UTCDateTime, utcnow
 
 
-class Citizen(db.Model):
+class Citizen(Base):
     """A resident known through 浙里办; the ID number is kept only as a keyed hash and a masked form."""
 
     __tablename__ = "citizens"
@@ -24,9 +23,11 @@ class Citizen(db.Model):
     community: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Carried in every token issued to this citizen; signing out bumps it, so every earlier token stops working.
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
-class StaffUser(db.Model):
+class StaffUser(Base):
     __tablename__ = "staff_users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,10 +39,12 @@ class StaffUser(db.Model):
     port_id: Mapped[int | None] = mapped_column()
     station_id: Mapped[int | None] = mapped_column()
     active: Mapped[bool] = mapped_column(default=True)
+    # Carried in every token issued to this account; signing out or deactivation bumps it (checked on each request).
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Partner(db.Model):
+class Partner(Base):
     """An organisation whose devices report green behaviour (smart bins, the bus card system)."""
 
     __tablename__ = "partners"
@@ -53,7 +56,7 @@ class Partner(db.Model):
     keys: Mapped[list[ApiKey]] = relationship(back_populates="partner")
 
 
-class ApiKey(db.Model):
+class ApiKey(Base):
     __tablename__ = "api_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,7 +68,7 @@ class ApiKey(db.Model):
     partner: Mapped[Partner] = relationship(back_populates="keys")
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Base):
     """Who among the staff read or changed whose personal data, and when."""
 
     __tablename__ = "audit_log"
@@ -80,7 +83,7 @@ class AuditEntry(db.Model):
     ip: Mapped[str | None] = mapped_column(String(64))
 
 
-class MockZlbTicket(db.Model):
+class MockZlbTicket(Base):
     """A one-time ticket issued by the mock 浙里办 (development and tests only)."""
 
     __tablename__ = "mock_zlb_tickets"

@@ -2,11 +2,11 @@
 
 from marshmallow import Schema, fields, validate
 
-from api.common.schemas import IdNumber, Phone
+from api.common.schemas import IdNumber, Phone, Token
 
 
 class TicketExchange(Schema):
-    ticket = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    ticket = fields.String(required=True, validate=Token(200, "票据格式无效 (ticket must be URL-safe ASCII, at most 200 characters)"))
 
 
 class StaffLogin(Schema):

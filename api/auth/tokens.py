@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import jwt
 
-from api.common.db import utcnow
+from api.common.db import MAX_ID, utcnow
+from api.common.digits import is_ascii_digits
 from api.errors import Unauthorized
 
 ALGORITHM = "HS256"
@@ -19,6 +20,7 @@ class Principal:
     id: int
     roles: tuple[str, ...] = field(default_factory=tuple)
     name: str = ""
+    version: int = 0  # the account's token_version when the token was issued; a sign-out or deactivation bumps it
 
     @property
     def actor(self) -> str:
@@ -32,6 +34,7 @@ def issue_token(principal: Principal, secret: str, ttl_seconds: int) -> str:
         "kind": principal.kind,
         "roles": list(principal.roles),
         "name": principal.name,
+        "ver": principal.version,
         "iat": now,
         "exp": now + timedelta(seconds=ttl_seconds),
         "typ": "access",
@@ -49,6 +52,14 @@ def read_token(token: str, secret: str) -> Principal:
     if claims.get("typ") != "access" or claims.get("kind") not in {"citizen", "staff"}:
         raise Unauthorized("登录凭证无效 (invalid token)")
     try:
-        return Principal(claims["kind"], int(claims["sub"]), tuple(claims.get("roles", ())), claims.get("name", ""))
+        roles, version, name = claims.get("roles", ()), claims.get("ver", 0), claims.get("name", "")
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise TypeError("roles")
+        if type(version) is not int or not isinstance(name, str):
+            raise TypeError("ver")
+        subject = claims["sub"]
+        if not is_ascii_digits(subject) or not 1 <= int(subject) <= MAX_ID:
+            raise ValueError("sub")
+        return Principal(claims["kind"], int(subject), tuple(roles), name, version)
     except (TypeError, ValueError) as exc:
         raise Unauthorized("登录凭证无效 (invalid token)") from exc

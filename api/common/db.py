@@ -7,10 +7,30 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Enum, TypeDecorator
-from sqlalchemy.orm import Session
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Session
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+MAX_ID = 2**31 - 1  # the database's integer range: a larger id names no row
+
+# Named constraints so that Alembic migrations are stable on SQLite and PostgreSQL alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Every table's base class, Flask-free: a service imports its models without loading Flask.
+
+    ``api.extensions.db`` (Flask-SQLAlchemy) is built on it and shares its metadata and registry, so
+    ``db.session`` queries these models and ``db.metadata`` is ``Base.metadata``.
+    """
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 def utcnow() -> datetime:
@@ -66,11 +86,6 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         session.info["uow_depth"] = depth
 
 
-def is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 def str_enum(enum_cls) -> Enum:
     """A portable enum column storing the members' values ("pending"), checked by the application."""
-    return Enum(enum_cls, native_enum=False, length=20, values_callable=lambda cls: [m.value for m in cls],
-                validate_strings=True)
+    return Enum(enum_cls, native_enum=False, length=20, values_callable=lambda cls: [m.value for m in cls], validate_strings=True)

@@ -18,7 +18,7 @@ from sqlalchemy import String, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.common.db import UTCDateTime, unit_of_work, utcnow
+from api.common.db import Base, UTCDateTime, unit_of_work, utcnow
 from api.errors import AppError, ValidationFailed
 from api.extensions import db
 
@@ -27,12 +27,12 @@ HEADER_DOC = {
     "in": "header",
     "name": HEADER,
     "required": False,
-    "schema": {"type": "string", "maxLength": 100},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
     "description": "重复提交保护:同一调用者的同一键只创建一次,重放返回第一次的结果 (same key, same caller: created once)",
 }
 
 
-class IdempotencyRecord(db.Model):
+class IdempotencyRecord(Base):
     __tablename__ = "idempotency_keys"
     __table_args__ = (UniqueConstraint("caller", "key"),)
 
@@ -85,9 +85,8 @@ def idempotent(view):
             raise ValidationFailed.on(HEADER, "Idempotency-Key 长度应为 1–100 (length must be 1–100)")
         caller, fingerprint, session = _caller(), _fingerprint(), db.session
         lookup = select(IdempotencyRecord).where(IdempotencyRecord.caller == caller, IdempotencyRecord.key == key)
-        existing = session.scalar(lookup)
-        if existing is not None:
-            return _replay(existing, fingerprint)
+        # Insert first, no look-up before: a new key (the usual case) costs one round trip, and a key already
+        # used fails on the unique (caller, key) at once, then replays below.
         try:
             with unit_of_work(session):
                 record = IdempotencyRecord(caller=caller, key=key, fingerprint=fingerprint)

@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
-import base64
-import json
+import re
 from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from api.common.db import MAX_ID
 from api.errors import ValidationFailed
+
+# A cursor is the id the next page starts after, in ASCII digits: the OpenAPI document states it as this pattern, and
+# every string matching it is a valid cursor (beyond the id range it simply starts past every row).
+CURSOR_PATTERN = r"^[0-9]{1,19}$"
+_CURSOR_RE = re.compile(CURSOR_PATTERN)
 
 
 def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": last_id}).encode()).decode().rstrip("=")
+    return str(last_id)
 
 
 def decode_cursor(cursor: str) -> int:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))["after"]
-        if not isinstance(value, int):
-            raise ValueError(value)
-        return value
-    except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise ValidationFailed.on("cursor", "分页游标无效 (invalid cursor)") from exc
+    """The id a cursor points after; anything but 1–19 ASCII digits is a 422."""
+    if not isinstance(cursor, str) or not _CURSOR_RE.fullmatch(cursor):
+        raise ValidationFailed.on("cursor", "分页游标无效 (invalid cursor)")
+    return min(int(cursor), MAX_ID)
 
 
-def paginate(session: Session, stmt: Select, id_column, *, limit: int, cursor: str | None,
-             descending: bool = True) -> dict[str, Any]:
+def paginate(session: Session, stmt: Select, id_column, *, limit: int, cursor: str | None, descending: bool = True) -> dict[str, Any]:
     """Return ``{"items": [...], "next_cursor": str | None}``; newest first unless ``descending`` is False."""
     if cursor:
         after = decode_cursor(cursor)

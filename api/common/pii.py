@@ -7,9 +7,11 @@ import hmac
 import re
 from datetime import date
 
+from api.common.digits import digits_pattern
+
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _CHECK_CHARS = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_RE = re.compile(rf"{digits_pattern(17)}[0-9X]")  # ASCII digits only: a full-width spelling is refused
 
 
 class InvalidIdNumber(ValueError):
@@ -23,8 +25,8 @@ def id_check_char(first17: str) -> str:
 def normalize_id_number(value: str) -> str:
     """Validate an 18-character 身份证号 (format, birth date, GB 11643 check digit); return it upper-cased."""
     value = (value or "").strip().upper()
-    if not _ID_RE.match(value):
-        raise InvalidIdNumber("身份证号应为 18 位,前 17 位为数字 (ID number must be 18 characters)")
+    if not _ID_RE.fullmatch(value):
+        raise InvalidIdNumber("身份证号应为 18 位半角字符,前 17 位为数字 0-9 (ID number must be 18 ASCII characters)")
     try:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
@@ -58,7 +60,7 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-_PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+_PHONE_RE = re.compile(rf"1[3-9]{digits_pattern(9)}")
 
 
 def normalize_phone(phone: str) -> str:
@@ -66,7 +68,7 @@ def normalize_phone(phone: str) -> str:
     digits = re.sub(r"[\s-]", "", phone or "")
     if digits.startswith("+86"):
         digits = digits[3:]
-    if not _PHONE_RE.match(digits):
+    if not _PHONE_RE.fullmatch(digits):
         raise ValueError("手机号应为 11 位大陆手机号 (phone must be an 11-digit mainland mobile number)")
     return digits
 
@@ -81,3 +83,8 @@ def mask_phone(phone: str) -> str:
 
 def e164(phone: str) -> str:
     return phone if phone.startswith("+") else f"+86{phone}"
+
+
+def mask_secret(value: str) -> str:
+    """A secret (a pickup code) as anyone but its owner sees it: nothing of it."""
+    return "*" * len(value) if value else value

@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import math
+import re
+from datetime import UTC
+from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from api.common.db import SHANGHAI
+from api.common.db import MAX_ID, SHANGHAI
+from api.common.digits import DIGIT
+from api.common.pagination import CURSOR_PATTERN
 from api.common.pii import InvalidIdNumber, normalize_id_number, normalize_phone
+
+MIN_YEAR, MAX_YEAR = 1900, 2100  # beyond these, date arithmetic and time-zone conversion overflow
+
+
+class AsciiDigits(validate.Validator):
+    """Exactly ``length`` ASCII digits (a full-width or other-script digit is another spelling: refused, 422)."""
+
+    def __init__(self, length: int, error: str):
+        self.pattern = re.compile(f"{DIGIT}{{{length}}}")
+        self.error: str = error  # always given here (marshmallow's Validator allows None)
+
+    def __call__(self, value: str) -> str:
+        if not isinstance(value, str) or not self.pattern.fullmatch(value):
+            raise ValidationError(self.error)
+        return value
+
+
+class Token(validate.Validator):
+    """A token we issued: URL-safe ASCII letters, digits, ``_``, ``-`` and ``.`` only, at most ``max_length``."""
+
+    pattern = re.compile(r"[A-Za-z0-9_.\-]+")
+
+    def __init__(self, max_length: int, error: str):
+        self.max_length = max_length
+        self.error: str = error  # always given here (marshmallow's Validator allows None)
+
+    def __call__(self, value: str) -> str:
+        if not isinstance(value, str) or len(value) > self.max_length or not self.pattern.fullmatch(value):
+            raise ValidationError(self.error)
+        return value
 
 
 class LocalDateTime(fields.DateTime):
@@ -20,7 +55,14 @@ class LocalDateTime(fields.DateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         result = super()._deserialize(value, attr, data, **kwargs)
-        return result if result.tzinfo else result.replace(tzinfo=SHANGHAI)
+        result = result if result.tzinfo else result.replace(tzinfo=SHANGHAI)
+        try:
+            in_utc = result.astimezone(UTC)  # 0001-01-01T00:00+14:00 has no UTC time: OverflowError
+        except (OverflowError, ValueError) as exc:
+            raise ValidationError("日期时间超出范围 (datetime out of range)") from exc
+        if not MIN_YEAR <= in_utc.year <= MAX_YEAR:
+            raise ValidationError(f"日期时间应在 {MIN_YEAR}–{MAX_YEAR} 年之间 (datetime out of range)")
+        return result
 
 
 class IdNumber(fields.String):
@@ -39,12 +81,18 @@ class Phone(fields.String):
             raise ValidationError(str(exc)) from exc
 
 
-MAX_ID = 2**31 - 1  # the database's integer range
+def Id(*, strict: bool = True, **kwargs) -> fields.Integer:
+    """A row id given by a client: a positive integer within the database's range.
+
+    Strict by default: in a JSON body 1.5, "1" and true are refused (422), never truncated. A query string carries
+    only text, so query-argument schemas pass ``strict=False`` (``?school_id=5`` still parses).
+    """
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID, error="编号无效 (invalid id)"), **kwargs)
 
 
-def Id(**kwargs) -> fields.Integer:  # noqa: N802 - used like a field class
-    """A row id given by a client: a positive integer within the database's range."""
-    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID, error="编号无效 (invalid id)"), **kwargs)
+def Int(**kwargs) -> fields.Integer:
+    """An integer in a JSON body: strict, so 1.5, "1" and true are refused (422) instead of silently truncated."""
+    return fields.Integer(strict=True, **kwargs)
 
 
 class Day(fields.Date):
@@ -52,26 +100,59 @@ class Day(fields.Date):
 
     def _deserialize(self, value, attr, data, **kwargs):
         result = super()._deserialize(value, attr, data, **kwargs)
-        if not 1900 <= result.year <= 2100:
+        if not MIN_YEAR <= result.year <= MAX_YEAR:
             raise ValidationError("日期超出范围 (date out of range)")
         return result
 
 
-def Quantity(*, maximum: float, **kwargs) -> fields.Float:  # noqa: N802 - used like a field class
+def Quantity(*, maximum: float, **kwargs) -> fields.Float:
     """A positive quantity, loaded as a Decimal with 2 places (documented as a number with bounds)."""
-    return _QuantityField(validate=validate.Range(min=0, min_inclusive=False, max=maximum,
-                                                  error="数量必须大于 0 且不超过上限 (quantity out of range)"), **kwargs)
+    error = "数量必须大于 0 且不超过上限 (quantity out of range)"
+    return _QuantityField(places=2, error=error, validate=validate.Range(min=0, min_inclusive=False, max=maximum, error=error), **kwargs)
 
 
-class _QuantityField(fields.Float):
+def DecimalIn(low: float, high: float, *, places: int = 4, **kwargs) -> fields.Float:
+    """A JSON number between ``low`` and ``high``, loaded as a Decimal with ``places`` places."""
+    error = f"取值应在 {low:g}–{high:g} 之间 (out of range)"
+    return DecimalNumber(places=places, error=error, validate=validate.Range(min=low, max=high, error=error), **kwargs)
+
+
+class DecimalNumber(fields.Float):
+    """A JSON number loaded as a Decimal with ``places`` places; the one home of the "quantize safely" rule.
+
+    Huge (10**30, 1e300), NaN and infinite values are refused with ``error`` (422) before quantizing: Decimal's
+    quantize raises InvalidOperation beyond 28 significant digits, which would otherwise be a 500.
+    """
+
+    LIMIT = 1e12  # far above any bound used; well inside what a 28-digit Decimal quantizes
+
+    def __init__(self, *, places: int, error: str, **kwargs):
+        super().__init__(**kwargs)
+        self.exponent = Decimal(1).scaleb(-places)
+        self.range_error = error
+
     def _deserialize(self, value, attr, data, **kwargs):
-        number = super()._deserialize(value, attr, data, **kwargs)
-        return Decimal(str(number)).quantize(Decimal("0.01"))
+        if isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        try:
+            number = super()._deserialize(value, attr, data, **kwargs)
+        except OverflowError as exc:  # an integer literal too large for a float
+            raise ValidationError(self.range_error) from exc
+        if not math.isfinite(number) or abs(number) >= self.LIMIT:
+            raise ValidationError(self.range_error)
+        try:
+            return Decimal(str(number)).quantize(self.exponent)
+        except InvalidOperation as exc:  # unreachable below LIMIT; kept so no number can ever become a 500
+            raise ValidationError(self.range_error) from exc
+
+
+class _QuantityField(DecimalNumber):
+    """A quantity in cents (the API contract tells it apart: under 0.005 rounds to 0 and is refused)."""
 
 
 class PageArgs(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    cursor = fields.String(load_default=None)
+    cursor = fields.String(load_default=None, validate=validate.Regexp(CURSOR_PATTERN, error="分页游标无效 (invalid cursor)"))
 
 
 class PageOf(Schema):

@@ -8,10 +8,11 @@ import jwt
 from sqlalchemy import select
 
 from api.auth.models import ApiKey, AuditEntry, Citizen, StaffUser
+from api.common.db import unit_of_work, utcnow
 from api.extensions import db
 from api.seed.residents import make_id_number
+from tests.assertions import assert_error_shape
 from tests.factories import PASSWORD, citizen_headers, citizen_ticket, make_partner_key, make_staff, staff_headers
-from tests.foundation.test_errors import assert_error_shape
 
 
 def test_a_ticket_signs_a_citizen_in_once_with_name_and_phone_masked(client):
@@ -73,29 +74,34 @@ def test_successful_sign_ins_are_not_throttled(client):
 
 def _token(app, **claims) -> str:
     now = datetime.now(UTC)
-    base = {"sub": "1", "kind": "staff", "roles": ["official"], "typ": "access", "iat": now, "exp": now + timedelta(hours=1)}
+    base = {"sub": "1", "kind": "staff", "roles": ["admin"], "typ": "access", "iat": now, "exp": now + timedelta(hours=1)}
     return jwt.encode(base | claims, app.config["SECRET_KEY"], algorithm="HS256")
 
 
 def test_an_expired_token_is_unauthorized(app, client):
     token = _token(app, exp=datetime.now(UTC) - timedelta(seconds=5))
-    body = assert_error_shape(client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}), 401,
-                              "unauthorized")
+    body = assert_error_shape(client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}), 401, "unauthorized")
     assert "过期" in body["message"]
 
 
 def test_a_tampered_token_is_unauthorized(client):
     token = staff_headers(client)["Authorization"].split()[1]
     header, payload, signature = token.split(".")
-    forged = jwt.encode({"sub": "1", "kind": "staff", "roles": ["official"], "typ": "access",
-                         "exp": datetime.now(UTC) + timedelta(hours=1)}, "another-key-of-thirty-two-bytes-or-more", algorithm="HS256")
+    forged = jwt.encode(
+        {"sub": "1", "kind": "staff", "roles": ["admin"], "typ": "access", "exp": datetime.now(UTC) + timedelta(hours=1)},
+        "another-key-of-thirty-two-bytes-or-more",
+        algorithm="HS256",
+    )
     tampered = ".".join([header, forged.split(".")[1], signature])
     assert_error_shape(client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {tampered}"}), 401, "unauthorized")
 
 
 def test_a_token_signed_with_another_key_is_unauthorized(client):
-    token = jwt.encode({"sub": "1", "kind": "staff", "roles": ["official"], "typ": "access",
-                        "exp": datetime.now(UTC) + timedelta(hours=1)}, "not-our-secret-but-long-enough-0123456789", algorithm="HS256")
+    token = jwt.encode(
+        {"sub": "1", "kind": "staff", "roles": ["admin"], "typ": "access", "exp": datetime.now(UTC) + timedelta(hours=1)},
+        "not-our-secret-but-long-enough-0123456789",
+        algorithm="HS256",
+    )
     assert_error_shape(client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}), 401, "unauthorized")
 
 
@@ -114,3 +120,13 @@ def test_staff_reading_personal_data_is_audited(client):
     client.get("/api/v1/notify/messages", headers=staff_headers(client))
     entry = db.session.scalar(select(AuditEntry))
     assert entry.action == "notify.messages.list" and entry.actor.startswith("staff:")
+
+
+def test_a_revoked_partner_key_is_refused(client):
+    key = make_partner_key(key="a-long-random-partner-key")
+    event = {"citizen_code": "x.y.z", "behavior": "garbage_sorting", "quantity": 1, "occurred_at": "2026-01-01T08:00:00+08:00"}
+    assert client.post("/api/v1/greencoins/events", json=event | {"source_event_id": "e1"}, headers={"X-Api-Key": key}).status_code != 401
+    with unit_of_work(db.session):
+        db.session.scalar(select(ApiKey)).revoked_at = utcnow()
+    answer = client.post("/api/v1/greencoins/events", json=event | {"source_event_id": "e2"}, headers={"X-Api-Key": key})
+    assert_error_shape(answer, 401, "unauthorized")

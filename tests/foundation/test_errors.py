@@ -7,18 +7,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api import create_app
+from tests.assertions import assert_error_shape
 from tests.factories import citizen_headers
-
-
-def assert_error_shape(answer, status: int, error: str) -> dict:
-    """Works on a Flask test response and on a `requests` response from a real server."""
-    assert answer.status_code == status
-    text = answer.get_data(as_text=True) if hasattr(answer, "get_data") else answer.text
-    body = answer.json() if callable(answer.json) else answer.get_json()
-    assert body["status"] == status and body["error"] == error
-    assert isinstance(body["message"], str) and body["message"]
-    assert "Traceback" not in text
-    return body
 
 
 def test_an_unknown_route_answers_not_found_in_the_error_shape(client):

@@ -16,8 +16,8 @@ from api.common.db import unit_of_work
 from api.common.idempotency import idempotent
 from api.errors import Conflict
 from api.extensions import db
+from tests.assertions import assert_error_shape
 from tests.factories import citizen_headers
-from tests.foundation.test_errors import assert_error_shape
 
 
 class NoteIn(Schema):

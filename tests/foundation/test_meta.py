@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from api import create_app
-from tests.foundation.test_errors import assert_error_shape
+from tests.assertions import assert_error_shape
 
 
 def test_health_answers_ok_when_the_database_answers(client):
