@@ -47,17 +47,17 @@ def invalidate() -> None:
 
 
 def _version(session: Session) -> tuple:
-    count, latest = session.execute(select(func.count(School.catchment_updated_at),
-                                           func.max(School.catchment_updated_at))).one()
-    return (session.get_bind().url.render_as_string(), count, latest)
+    count, latest = session.execute(select(func.count(School.catchment_updated_at), func.max(School.catchment_updated_at))).one()
+    return (session.get_bind().engine.url.render_as_string(), count, latest)
 
 
 def _build(session: Session, version: tuple) -> _Index:
     trees = {}
     for level in Level:
-        rows = session.execute(select(School.id, School.catchment).where(
-            School.level == level, School.catchment.is_not(None)).order_by(School.id)).all()
-        trees[level] = (STRtree([shape(geometry) for _, geometry in rows]), [school_id for school_id, _ in rows])
+        rows = session.execute(
+            select(School.id, School.catchment).where(School.level == level, School.catchment.is_not(None)).order_by(School.id)
+        ).all()
+        trees[level] = (STRtree([shape(row.catchment) for row in rows]), [row.id for row in rows])
     return _Index(version, trees)
 
 
@@ -65,7 +65,7 @@ def _current_index(session: Session) -> _Index:
     """The STRtree index, rebuilt only when the catchments changed (count or last update)."""
     global _index, _checked_at
     index = _index
-    url = session.get_bind().url.render_as_string()
+    url = session.get_bind().engine.url.render_as_string()
     if index is not None and index.version[0] == url and time.monotonic() - _checked_at < RECHECK_SECONDS:
         return index
     version = _version(session)

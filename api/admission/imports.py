@@ -20,11 +20,13 @@ from api.admission.geo import invalidate
 from api.admission.models import (
     Address,
     CityPointsRecord,
+    GuardianRecord,
     HouseholdRecord,
     Level,
     Policy,
     PropertyRecord,
     School,
+    SeatPlan,
     SocialInsuranceRecord,
     StudentRecord,
 )
@@ -51,49 +53,100 @@ def _address(session: Session, name: str) -> Address:
 
 
 def _school(session: Session, row: dict, key: str) -> None:
-    _upsert(session, School, {"name": row["name"]}, {
-        "level": Level(row["level"]), "ownership": row.get("ownership") or "public", "address": row.get("address", ""),
-        "lat": float(row["lat"]), "lon": float(row["lon"])})
+    _upsert(
+        session,
+        School,
+        {"name": row["name"]},
+        {
+            "level": Level(row["level"]),
+            "ownership": row.get("ownership") or "public",
+            "address": row.get("address", ""),
+            "lat": float(row["lat"]),
+            "lon": float(row["lon"]),
+        },
+    )
 
 
 def _policy(session: Session, row: dict, key: str) -> None:
-    _upsert(session, Policy, {"year": int(row["year"]), "title": row["title"]}, {
-        "level": row["level"], "body": row["body"], "published_on": date.fromisoformat(row["published_on"])})
+    _upsert(
+        session,
+        Policy,
+        {"year": int(row["year"]), "title": row["title"]},
+        {"level": row["level"], "body": row["body"], "published_on": date.fromisoformat(row["published_on"])},
+    )
 
 
 def _household(session: Session, row: dict, key: str) -> None:
     address = _address(session, row["address"]) if row.get("address") else None
-    _upsert(session, HouseholdRecord, {"person_hash": hash_id_number(row["id_number"], key)}, {
-        "region_code": row["region_code"], "property_no": row.get("property_no") or None,
-        "address_id": address.id if address else None})
+    _upsert(
+        session,
+        HouseholdRecord,
+        {"person_hash": hash_id_number(row["id_number"], key)},
+        {"region_code": row["region_code"], "property_no": row.get("property_no") or None, "address_id": address.id if address else None},
+    )
+
+
+def _guardian(session: Session, row: dict, key: str) -> None:
+    child, guardian = hash_id_number(row["child_id_number"], key), hash_id_number(row["guardian_id_number"], key)
+    if child == guardian:
+        raise ValueError("孩子与监护人不能是同一人")
+    _upsert(session, GuardianRecord, {"child_hash": child, "guardian_hash": guardian}, {"relation": row.get("relation", "")[:10]})
+
+
+def _seat_plan(session: Session, row: dict, key: str) -> None:
+    school = session.scalar(select(School).where(School.name == row["school"]))
+    if school is None:
+        raise ValueError(f"未知学校: {row['school']}")
+    if school.level != Level(row["level"]):
+        raise ValueError(f"{school.name}不是{row['level']}学校")
+    planned = int(row["planned"])
+    if not 0 <= planned <= 10_000:
+        raise ValueError(f"计划学位须在 0 到 10000 之间: {planned}")
+    _upsert(session, SeatPlan, {"school_id": school.id, "year": int(row["year"])}, {"planned": planned})
 
 
 def _property(session: Session, row: dict, key: str) -> None:
-    _upsert(session, PropertyRecord, {"property_no": row["property_no"]}, {
-        "owner_hash": hash_id_number(row["owner_id_number"], key), "address_id": _address(session, row["address"]).id,
-        "registered_on": date.fromisoformat(row["registered_on"])})
+    _upsert(
+        session,
+        PropertyRecord,
+        {"property_no": row["property_no"]},
+        {
+            "owner_hash": hash_id_number(row["owner_id_number"], key),
+            "address_id": _address(session, row["address"]).id,
+            "registered_on": date.fromisoformat(row["registered_on"]),
+        },
+    )
 
 
 def _social_insurance(session: Session, row: dict, key: str) -> None:
-    _upsert(session, SocialInsuranceRecord, {"person_hash": hash_id_number(row["id_number"], key)},
-            {"months": int(row["months"])})
+    _upsert(session, SocialInsuranceRecord, {"person_hash": hash_id_number(row["id_number"], key)}, {"months": int(row["months"])})
 
 
 def _city_points(session: Session, row: dict, key: str) -> None:
     breakdown = json.loads(row.get("breakdown") or "{}")
-    _upsert(session, CityPointsRecord, {"person_hash": hash_id_number(row["id_number"], key)},
-            {"total": int(row["total"]), "breakdown": breakdown})
+    _upsert(
+        session,
+        CityPointsRecord,
+        {"person_hash": hash_id_number(row["id_number"], key)},
+        {"total": int(row["total"]), "breakdown": breakdown},
+    )
 
 
 def _student(session: Session, row: dict, key: str) -> None:
-    _upsert(session, StudentRecord, {"person_hash": hash_id_number(row["id_number"], key), "level": Level(row["level"])},
-            {"school_name": row["school_name"], "graduation_year": int(row["graduation_year"])})
+    _upsert(
+        session,
+        StudentRecord,
+        {"person_hash": hash_id_number(row["id_number"], key), "level": Level(row["level"])},
+        {"school_name": row["school_name"], "graduation_year": int(row["graduation_year"])},
+    )
 
 
 CSV_KINDS: dict[str, tuple[list[str], Callable]] = {
     "schools": (["name", "level", "lat", "lon"], _school),
     "policies": (["year", "level", "title", "body", "published_on"], _policy),
     "households": (["id_number", "region_code"], _household),
+    "guardians": (["child_id_number", "guardian_id_number"], _guardian),
+    "seat-plans": (["school", "level", "year", "planned"], _seat_plan),
     "properties": (["property_no", "owner_id_number", "address", "registered_on"], _property),
     "social-insurance": (["id_number", "months"], _social_insurance),
     "city-points": (["id_number", "total"], _city_points),

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import json
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from api.admission.geo import catchment_school, distance_m
+from api.admission.geo import catchment_school_id, distance_m
 from api.admission.models import Address, Level, Policy, School
 from api.admission.registries import Registries
 from api.auth.models import Citizen
+from api.common.pagination import decode_cursor, encode_cursor
 from api.errors import NotFound, ValidationFailed
 
 NOT_IN_CATCHMENT_HINT = "该位置不在椒江区任何学区内,请核对地址,或咨询区教育局招生办(0576-88xxxxxx)"
@@ -36,8 +37,11 @@ def policy(session: Session, policy_id: int) -> Policy:
 
 
 def addresses(session: Session, q: str, limit: int = 20) -> list[Address]:
-    return list(session.scalars(select(Address).where(or_(Address.name.contains(q), Address.community.contains(q)))
-                                .order_by(Address.name).limit(limit)))
+    return list(
+        session.scalars(
+            select(Address).where(or_(Address.name.contains(q), Address.community.contains(q))).order_by(Address.name).limit(limit)
+        )
+    )
 
 
 def district(session: Session, *, lat: float | None, lon: float | None, address_id: int | None) -> dict:
@@ -47,45 +51,54 @@ def district(session: Session, *, lat: float | None, lon: float | None, address_
             raise NotFound("未找到该地址 (address not found)")
         lat, lon = address.lat, address.lon
     elif lat is None or lon is None:
-        raise ValidationFailed("请提供 lat 和 lon,或 address_id (give lat and lon, or address_id)",
-                               details={"lat": ["必填字段缺失"], "lon": ["必填字段缺失"]})
-    primary = catchment_school(session, Level.PRIMARY, lat, lon)
-    junior = catchment_school(session, Level.JUNIOR, lat, lon)
+        raise ValidationFailed(
+            "请提供 lat 和 lon,或 address_id (give lat and lon, or address_id)", details={"lat": ["必填字段缺失"], "lon": ["必填字段缺失"]}
+        )
+    # Both catchment schools in one read (the index lookups are in memory).
+    ids = {level: catchment_school_id(session, level, lat, lon) for level in (Level.PRIMARY, Level.JUNIOR)}
+    wanted = [school_id for school_id in ids.values() if school_id is not None]
+    found: dict[int | None, School] = {s.id: s for s in session.scalars(select(School).where(School.id.in_(wanted)))} if wanted else {}
+    primary, junior = found.get(ids[Level.PRIMARY]), found.get(ids[Level.JUNIOR])
     hint = None if primary or junior else NOT_IN_CATCHMENT_HINT
     return {"lat": lat, "lon": lon, "primary": primary, "junior": junior, "hint": hint}
 
 
-def _offset_cursor(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    try:
-        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))["offset"]
-        if not isinstance(value, int) or value < 0:
-            raise ValueError(value)
-        return value
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ValidationFailed.on("cursor", "分页游标无效 (invalid cursor)") from exc
+@dataclass(frozen=True)
+class SchoolNear:
+    """A school with its distance from the point searched near (``SchoolOut`` reads both)."""
+
+    school: School
+    distance_m: int
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.school, name)
 
 
-def schools(session: Session, *, level: str | None, near: tuple[float, float] | None, radius_m: float | None,
-            q: str | None, limit: int, cursor: str | None) -> dict:
+def schools(
+    session: Session,
+    *,
+    level: str | None,
+    near: tuple[float, float] | None,
+    radius_m: float | None,
+    q: str | None,
+    limit: int,
+    cursor: str | None,
+) -> dict:
     """Schools by level and name; with ``near``, each with ``distance_m`` and nearest first."""
     stmt = select(School).order_by(School.id)
     if level:
         stmt = stmt.where(School.level == Level(level))
     if q:
         stmt = stmt.where(School.name.contains(q))
-    rows = list(session.scalars(stmt))
+    matching = list(session.scalars(stmt))
+    rows: list[School] | list[SchoolNear] = matching
     if near is not None:
-        for school in rows:
-            school.distance_m = round(distance_m(near[0], near[1], school.lat, school.lon))
-        rows = sorted((s for s in rows if radius_m is None or s.distance_m <= radius_m),
-                      key=lambda s: (s.distance_m, s.id))
-    offset = _offset_cursor(cursor)
-    page = rows[offset:offset + limit]
+        nearby = [SchoolNear(s, round(distance_m(near[0], near[1], s.lat, s.lon))) for s in matching]
+        rows = sorted((s for s in nearby if radius_m is None or s.distance_m <= radius_m), key=lambda s: (s.distance_m, s.school.id))
+    offset = decode_cursor(cursor) if cursor else 0  # the one cursor codec: here it counts rows, not ids
+    page = rows[offset : offset + limit]
     more = offset + limit < len(rows)
-    next_cursor = base64.urlsafe_b64encode(json.dumps({"offset": offset + limit}).encode()).decode().rstrip("=")
-    return {"items": page, "next_cursor": next_cursor if more else None}
+    return {"items": page, "next_cursor": encode_cursor(offset + limit) if more else None}
 
 
 def school(session: Session, school_id: int) -> School:
@@ -108,6 +121,8 @@ def property_seats(registries: Registries, citizen: Citizen, property_no: str) -
     if record is None or record.owner_hash != citizen.id_number_hash:
         raise NotFound("未找到您名下的该房产 (property not found)")
     uses = registries.property.seat_uses(property_no)
-    return {"property_no": property_no, "address": record.address.name,
-            "uses": [{"level": u.level.value, "school": u.school_name, "year": u.year,
-                      "locked_until_year": u.locked_until_year} for u in uses]}
+    return {
+        "property_no": property_no,
+        "address": record.address.name,
+        "uses": [{"level": u.level.value, "school": u.school_name, "year": u.year, "locked_until_year": u.locked_until_year} for u in uses],
+    }

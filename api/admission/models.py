@@ -5,11 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.common.db import UTCDateTime, str_enum, utcnow
-from api.extensions import db
+from api.common.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class Level(enum.StrEnum):
@@ -17,7 +16,7 @@ class Level(enum.StrEnum):
     JUNIOR = "junior"
 
 
-class School(db.Model):
+class School(Base):
     __tablename__ = "adm_schools"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +31,7 @@ class School(db.Model):
     catchment_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Address(db.Model):
+class Address(Base):
     """The gazetteer: residential communities and buildings with coordinates."""
 
     __tablename__ = "adm_addresses"
@@ -45,7 +44,7 @@ class Address(db.Model):
     lon: Mapped[float] = mapped_column()
 
 
-class Policy(db.Model):
+class Policy(Base):
     __tablename__ = "adm_policies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,7 +55,7 @@ class Policy(db.Model):
     published_on: Mapped[date] = mapped_column(Date)
 
 
-class SeatPlan(db.Model):
+class SeatPlan(Base):
     """Planned seats of a school in an admission year; locked while an admission is decided."""
 
     __tablename__ = "adm_seat_plans"
@@ -70,7 +69,8 @@ class SeatPlan(db.Model):
 
 # ---- registries of other departments (imported by officials; read through api.admission.registries) ----
 
-class HouseholdRecord(db.Model):
+
+class HouseholdRecord(Base):
     """公安: a person's 户籍 (household registration) and the property it is registered at."""
 
     __tablename__ = "reg_household"
@@ -82,7 +82,19 @@ class HouseholdRecord(db.Model):
     address_id: Mapped[int | None] = mapped_column(ForeignKey("adm_addresses.id"))
 
 
-class PropertyRecord(db.Model):
+class GuardianRecord(Base):
+    """公安: a child's guardian (监护人), both by keyed hash of their ID numbers; a child may have two."""
+
+    __tablename__ = "reg_guardians"
+    __table_args__ = (UniqueConstraint("child_hash", "guardian_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_hash: Mapped[str] = mapped_column(String(64))
+    guardian_hash: Mapped[str] = mapped_column(String(64), index=True)
+    relation: Mapped[str] = mapped_column(String(10), default="")  # 父亲 / 母亲 / 其他监护人
+
+
+class PropertyRecord(Base):
     """房产: property ownership."""
 
     __tablename__ = "reg_property"
@@ -95,7 +107,7 @@ class PropertyRecord(db.Model):
     address: Mapped[Address] = relationship()
 
 
-class SeatOccupancy(db.Model):
+class SeatOccupancy(Base):
     """A property's school seat used by an admission, locked for 6 (primary) or 3 (junior) years."""
 
     __tablename__ = "reg_seat_occupancy"
@@ -110,7 +122,7 @@ class SeatOccupancy(db.Model):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("adm_applications.id"))
 
 
-class SocialInsuranceRecord(db.Model):
+class SocialInsuranceRecord(Base):
     """社保: months of social insurance paid in the district."""
 
     __tablename__ = "reg_social_insurance"
@@ -120,7 +132,7 @@ class SocialInsuranceRecord(db.Model):
     months: Mapped[int] = mapped_column()
 
 
-class CityPointsRecord(db.Model):
+class CityPointsRecord(Base):
     """积分: 新居民 city points and their breakdown."""
 
     __tablename__ = "reg_city_points"
@@ -131,7 +143,7 @@ class CityPointsRecord(db.Model):
     breakdown: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class StudentRecord(db.Model):
+class StudentRecord(Base):
     """学籍: a pupil's school record."""
 
     __tablename__ = "reg_student"
@@ -145,24 +157,43 @@ class StudentRecord(db.Model):
 
 # ---- applications ----
 
+
 class ApplicationStatus(enum.StrEnum):
     SUBMITTED = "submitted"
     REVIEWING = "reviewing"
+    OFFERED = "offered"  # a place from an allocation run, waiting for the guardian's 确认
+    WAITLISTED = "waitlisted"
+    NOT_OFFERED = "not_offered"
     ADMITTED = "admitted"
+    DECLINED = "declined"
+    LAPSED = "lapsed"  # the offer's deadline passed without an answer
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
 
 
+# Waiting for an allocation run (a run places these; waitlisted and not-offered ones are ranked again).
 OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWING)
+WAITING_STATUSES = (*OPEN_STATUSES, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_OFFERED)
+# Holding one of the school's planned seats.
+HOLDING_STATUSES = (ApplicationStatus.OFFERED, ApplicationStatus.ADMITTED)
 
 
-class Application(db.Model):
+class AllocationResult(enum.StrEnum):
+    OFFERED = "offered"
+    WAITLISTED = "waitlisted"
+    NOT_OFFERED = "not_offered"
+
+
+class Application(Base):
     __tablename__ = "adm_applications"
-    __table_args__ = (Index("ix_adm_applications_school_year_status", "school_id", "year", "status"),)
+    __table_args__ = (
+        Index("ix_adm_applications_school_year_status", "school_id", "year", "status"),
+        Index("ix_adm_applications_status_offer_expires_at", "status", "offer_expires_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
-    child_hash: Mapped[str] = mapped_column(String(64))
+    child_hash: Mapped[str] = mapped_column(String(64), index=True)
     child_name: Mapped[str] = mapped_column(String(50))
     child_id_masked: Mapped[str] = mapped_column(String(18))
     child_birth_date: Mapped[date] = mapped_column(Date)
@@ -178,16 +209,85 @@ class Application(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str | None] = mapped_column(String(200))
+    # The last allocation run's result for this application (SPEC §12.2).
+    result: Mapped[AllocationResult | None] = mapped_column(str_enum(AllocationResult))
+    result_reason: Mapped[str | None] = mapped_column(String(200))
+    waitlist_position: Mapped[int | None] = mapped_column()
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offer_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    allocation_run_id: Mapped[int | None] = mapped_column(ForeignKey("adm_allocation_runs.id"))
     school: Mapped[School] = relationship()
     history: Mapped[list[ApplicationEvent]] = relationship(order_by="ApplicationEvent.id")
+    review: Mapped[Review | None] = relationship(back_populates="application", lazy="selectin")
 
 
-class ApplicationEvent(db.Model):
+class ApplicationEvent(Base):
     __tablename__ = "adm_application_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("adm_applications.id"), index=True)
     status: Mapped[ApplicationStatus] = mapped_column(str_enum(ApplicationStatus))
-    note: Mapped[str | None] = mapped_column(String(200))
+    # What happened (submitted, offered, review_requested, ...); the status may stay the same.
+    step: Mapped[str | None] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(String(200))  # the reason, shown to the guardian
     actor: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Review(Base):
+    """复核: a guardian's request to re-examine a result (once per application) and an official's answer."""
+
+    __tablename__ = "adm_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("adm_applications.id"), unique=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    requested_by: Mapped[str] = mapped_column(String(80))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome: Mapped[str | None] = mapped_column(String(10))  # upheld | corrected
+    answer: Mapped[str | None] = mapped_column(String(500))
+    answered_by: Mapped[str | None] = mapped_column(String(80))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    application: Mapped[Application] = relationship(back_populates="review")
+
+
+# ---- allocation runs (派位) ----
+
+
+class AllocationRun(Base):
+    """One allocation of a year's and level's places with a published seed: its inputs, seed and result."""
+
+    __tablename__ = "adm_allocation_runs"
+    __table_args__ = (Index("ix_adm_allocation_runs_year_level", "year", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column()
+    level: Mapped[Level] = mapped_column(str_enum(Level))
+    seed: Mapped[str] = mapped_column(String(64))
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    rules: Mapped[str] = mapped_column(String(20))  # the version of the ranking rules applied
+    waitlist_percent: Mapped[int] = mapped_column()
+    actor: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    totals: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Per school: planned and already held seats (inputs), applicants by category, offers, cut-off, waitlist (result).
+    schools: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class AllocationEntry(Base):
+    """One application's line in a run: what went in (category, points) and what came out."""
+
+    __tablename__ = "adm_allocation_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("adm_allocation_runs.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("adm_applications.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("adm_schools.id"))
+    category: Mapped[str] = mapped_column(String(1))
+    points: Mapped[int | None] = mapped_column()
+    lottery: Mapped[float] = mapped_column(Float)
+    rank: Mapped[int] = mapped_column()
+    outcome: Mapped[AllocationResult] = mapped_column(str_enum(AllocationResult))
+    waitlist_position: Mapped[int | None] = mapped_column()
+    reason: Mapped[str] = mapped_column(String(200))
+    application: Mapped[Application] = relationship(lazy="selectin")

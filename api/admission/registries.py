@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.admission.models import (
     CityPointsRecord,
+    GuardianRecord,
     HouseholdRecord,
     Level,
     PropertyRecord,
@@ -29,6 +30,19 @@ class HouseholdRegistry:
     def household_of(self, person_hash: str) -> HouseholdRecord | None:
         return self.session.scalar(select(HouseholdRecord).where(HouseholdRecord.person_hash == person_hash))
 
+    def is_guardian(self, guardian_hash: str, child_hash: str) -> bool:
+        """Whether the registry records this person as the child's guardian (监护人)."""
+        return (
+            self.session.scalar(
+                select(GuardianRecord.id).where(GuardianRecord.guardian_hash == guardian_hash, GuardianRecord.child_hash == child_hash)
+            )
+            is not None
+        )
+
+    def wards_of(self, guardian_hash: str):
+        """The children a person is a guardian of, as a subquery of child hashes."""
+        return select(GuardianRecord.child_hash).where(GuardianRecord.guardian_hash == guardian_hash)
+
 
 @dataclass(frozen=True)
 class PropertyRegistry:
@@ -38,13 +52,21 @@ class PropertyRegistry:
         return self.session.scalar(select(PropertyRecord).where(PropertyRecord.property_no == property_no))
 
     def seat_uses(self, property_no: str) -> list[SeatOccupancy]:
-        return list(self.session.scalars(select(SeatOccupancy).where(SeatOccupancy.property_no == property_no)
-                                         .order_by(SeatOccupancy.year.desc())))
+        return list(
+            self.session.scalars(select(SeatOccupancy).where(SeatOccupancy.property_no == property_no).order_by(SeatOccupancy.year.desc()))
+        )
 
     def seat_lock(self, property_no: str, level: Level, year: int) -> SeatOccupancy | None:
-        return self.session.scalar(select(SeatOccupancy).where(
-            SeatOccupancy.property_no == property_no, SeatOccupancy.level == level,
-            SeatOccupancy.locked_until_year >= year, SeatOccupancy.year < year + 1).limit(1))
+        return self.session.scalar(
+            select(SeatOccupancy)
+            .where(
+                SeatOccupancy.property_no == property_no,
+                SeatOccupancy.level == level,
+                SeatOccupancy.locked_until_year >= year,
+                SeatOccupancy.year < year + 1,
+            )
+            .limit(1)
+        )
 
 
 @dataclass(frozen=True)
@@ -52,8 +74,7 @@ class SocialInsuranceRegistry:
     session: Session
 
     def months(self, person_hash: str) -> int:
-        return self.session.scalar(select(SocialInsuranceRecord.months).where(
-            SocialInsuranceRecord.person_hash == person_hash)) or 0
+        return self.session.scalar(select(SocialInsuranceRecord.months).where(SocialInsuranceRecord.person_hash == person_hash)) or 0
 
 
 @dataclass(frozen=True)
@@ -69,8 +90,9 @@ class StudentRegistry:
     session: Session
 
     def primary_record(self, person_hash: str) -> StudentRecord | None:
-        return self.session.scalar(select(StudentRecord).where(
-            StudentRecord.person_hash == person_hash, StudentRecord.level == Level.PRIMARY))
+        return self.session.scalar(
+            select(StudentRecord).where(StudentRecord.person_hash == person_hash, StudentRecord.level == Level.PRIMARY)
+        )
 
 
 @dataclass(frozen=True)
@@ -83,5 +105,10 @@ class Registries:
 
     @classmethod
     def from_database(cls, session: Session) -> Registries:
-        return cls(HouseholdRegistry(session), PropertyRegistry(session), SocialInsuranceRegistry(session),
-                   CityPointsRegistry(session), StudentRegistry(session))
+        return cls(
+            HouseholdRegistry(session),
+            PropertyRegistry(session),
+            SocialInsuranceRegistry(session),
+            CityPointsRegistry(session),
+            StudentRegistry(session),
+        )

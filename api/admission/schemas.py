@@ -2,10 +2,15 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from api.admission.lifecycle import actions
+from api.admission.models import ApplicationStatus
+from api.common.db import utcnow
 from api.common.pii import mask_name
-from api.common.schemas import Day, Id, IdNumber, LocalDateTime, PageArgs, page_schema
+from api.common.schemas import Day, Id, IdNumber, Int, LocalDateTime, PageArgs, page_schema
 
 LEVELS = ["primary", "junior"]
+YEAR = validate.Range(min=2000, max=2100)
+SEED_CHARS = "种子只能含字母、数字和 . _ : - (seed: letters, digits, . _ : -)"
 
 
 class SchoolOut(Schema):
@@ -46,7 +51,7 @@ class SchoolArgs(PageArgs):
 class DistrictArgs(Schema):
     lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
     lon = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
-    address_id = Id(load_default=None)
+    address_id = Id(strict=False, load_default=None)
 
 
 class DistrictOut(Schema):
@@ -100,10 +105,22 @@ class SeatArgs(Schema):
 class SeatsOut(Schema):
     school_id = fields.Integer()
     year = fields.Integer()
+    has_plan = fields.Boolean(metadata={"description": "false: no seat plan yet, no allocation or admission possible"})
     planned = fields.Integer()
     applied = fields.Integer()
+    offered = fields.Integer(metadata={"description": "offered, waiting for the guardian's 确认"})
     admitted = fields.Integer()
-    remaining = fields.Integer()
+    waitlisted = fields.Integer()
+    remaining = fields.Integer(metadata={"description": "planned minus offered and admitted"})
+
+
+class SeatPlanIn(Schema):
+    year = Int(required=True, validate=YEAR)
+    planned = Int(required=True, validate=validate.Range(min=0, max=10_000))
+
+
+class SeatPlanOut(SeatsOut):
+    previous = fields.Integer(allow_none=True, metadata={"description": "the plan before this change; null if new"})
 
 
 class PropertySeatArgs(Schema):
@@ -130,8 +147,7 @@ class ChildIn(Schema):
 
     @validates_schema
     def birth_date_matches_id(self, data, **kwargs):
-        if "id_number" in data and "birth_date" in data and data["id_number"][6:14] != data["birth_date"].strftime(
-                "%Y%m%d"):
+        if "id_number" in data and "birth_date" in data and data["id_number"][6:14] != data["birth_date"].strftime("%Y%m%d"):
             raise ValidationError("出生日期与身份证号不一致 (birth date does not match the ID number)", "birth_date")
 
 
@@ -151,10 +167,28 @@ class EligibilityOut(Schema):
     year = fields.Integer()
 
 
+def _by(event) -> str:
+    kind = event.actor.split(":", 1)[0]
+    return {"citizen": "guardian", "staff": "official"}.get(kind, "system")
+
+
 class EventOut(Schema):
     status = fields.String()
+    step = fields.Function(lambda event: event.step or str(event.status), metadata={"description": "what happened"})
     note = fields.String(allow_none=True)
+    reason = fields.Function(lambda event: event.note, metadata={"description": "why, in words the guardian reads (same as note)"})
+    by = fields.Function(_by, metadata={"description": "guardian | official | system"})
     at = LocalDateTime()
+
+
+class ReviewRequestOut(Schema):
+    """A review as the guardian sees it on the application."""
+
+    reason = fields.String()
+    requested_at = LocalDateTime()
+    outcome = fields.String(allow_none=True, metadata={"description": "upheld | corrected; null while open"})
+    answer = fields.String(allow_none=True)
+    answered_at = LocalDateTime(allow_none=True)
 
 
 class ApplicationOut(Schema):
@@ -171,6 +205,15 @@ class ApplicationOut(Schema):
     submitted_at = LocalDateTime()
     decided_at = LocalDateTime(allow_none=True)
     decision_note = fields.String(allow_none=True)
+    result = fields.String(allow_none=True, metadata={"description": "offered | waitlisted | not_offered | null (no run yet)"})
+    result_reason = fields.String(allow_none=True)
+    waitlist_position = fields.Integer(allow_none=True)
+    offer_expires_at = LocalDateTime(allow_none=True)
+    can_withdraw = fields.Function(lambda a: actions(a, utcnow())["can_withdraw"])
+    can_accept = fields.Function(lambda a: actions(a, utcnow())["can_accept"])
+    can_decline = fields.Function(lambda a: actions(a, utcnow())["can_decline"])
+    can_request_review = fields.Function(lambda a: actions(a, utcnow())["can_request_review"])
+    review = fields.Nested(ReviewRequestOut, allow_none=True)
     history = fields.List(fields.Nested(EventOut))
 
 
@@ -178,21 +221,133 @@ ApplicationPage = page_schema(ApplicationOut, "ApplicationPage")
 
 
 class ReviewArgs(PageArgs):
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ["submitted", "reviewing", "admitted", "rejected", "withdrawn"]))
-    school_id = Id(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in ApplicationStatus]))
+    school_id = Id(strict=False, load_default=None)
 
 
 class ReviewOut(ApplicationOut):
     """What officials see: the child's name masked."""
 
-    child_name = fields.Function(lambda application: mask_name(application.child_name),
-                                 metadata={"description": "masked, e.g. 王*涵"})
+    child_name = fields.Function(lambda application: mask_name(application.child_name), metadata={"description": "masked, e.g. 王*涵"})
 
 
 ReviewPage = page_schema(ReviewOut, "ReviewPage")
 
 
+class ReviewedApplicationOut(ReviewOut):
+    class Meta:
+        exclude = ("history",)
+
+
 class DecisionIn(Schema):
+    """A manual decision is for exceptions: it always carries its reason, which the guardian reads."""
+
     decision = fields.String(required=True, validate=validate.OneOf(["admitted", "rejected"]))
-    note = fields.String(load_default=None, validate=validate.Length(max=200))
+    note = fields.String(required=True, validate=validate.Length(min=2, max=150))
+
+
+class ReviewIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
+class ReviewAnswerIn(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(["upheld", "corrected"]))
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=150))
+
+
+class ReviewQueueArgs(PageArgs):
+    open = fields.Boolean(load_default=True)
+
+
+class ReviewQueueItem(Schema):
+    id = fields.Integer()
+    application_id = fields.Integer()
+    reason = fields.String()
+    requested_at = LocalDateTime()
+    outcome = fields.String(allow_none=True)
+    answer = fields.String(allow_none=True)
+    answered_at = LocalDateTime(allow_none=True)
+    application = fields.Nested(lambda: ReviewedApplicationOut)
+
+
+ReviewQueuePage = page_schema(ReviewQueueItem, "ReviewQueuePage")
+
+
+class AllocationRunIn(Schema):
+    year = Int(required=True, validate=YEAR)
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    seed = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=64),
+            validate.Regexp(r"^[0-9A-Za-z._:-]+$", error=SEED_CHARS),
+        ],
+        metadata={"description": "the published random seed (e.g. the notarised draw number)"},
+    )
+    dry_run = fields.Boolean(load_default=False)
+
+
+class AllocationRunArgs(PageArgs):
+    year = fields.Integer(load_default=None, validate=YEAR)
+    level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
+
+
+class AllocationRunOut(Schema):
+    id = fields.Integer()
+    year = fields.Integer()
+    level = fields.String()
+    seed = fields.String()
+    dry_run = fields.Boolean()
+    rules = fields.String(metadata={"description": "version of the published rules applied"})
+    waitlist_percent = fields.Integer()
+    created_at = LocalDateTime()
+    totals = fields.Dict(metadata={"description": "applications, offered, waitlisted, not_offered"})
+
+
+AllocationRunPage = page_schema(AllocationRunOut, "AllocationRunPage")
+
+
+class CutoffOut(Schema):
+    category = fields.String(allow_none=True, metadata={"description": "the last category offered a place"})
+    points = fields.Integer(allow_none=True, metadata={"description": "category C: the points of the last place offered"})
+    lottery = fields.Boolean(metadata={"description": "the cut-off fell inside a group only the lottery could order"})
+
+
+class SchoolAllocationOut(Schema):
+    school_id = fields.Integer()
+    school = fields.String()
+    planned = fields.Integer()
+    held_before = fields.Integer(metadata={"description": "seats already offered or admitted before the run"})
+    free = fields.Integer(metadata={"description": "seats the run could give"})
+    applicants = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "by category A/B/C"})
+    applicants_total = fields.Integer()
+    offers = fields.Integer()
+    offers_by_category = fields.Dict(keys=fields.String(), values=fields.Integer())
+    cutoff = fields.Nested(CutoffOut)
+    waitlist = fields.Integer()
+    not_offered = fields.Integer()
+
+
+class AllocationReportOut(Schema):
+    run = fields.Nested(AllocationRunOut)
+    schools = fields.List(fields.Nested(SchoolAllocationOut))
+
+
+class AllocationEntryArgs(PageArgs):
+    school_id = Id(strict=False, load_default=None)
+
+
+class AllocationEntryOut(Schema):
+    application_id = fields.Integer()
+    school_id = fields.Integer()
+    child_name = fields.Function(lambda entry: mask_name(entry.application.child_name), metadata={"description": "masked"})
+    category = fields.String()
+    points = fields.Integer(allow_none=True)
+    lottery = fields.Float(metadata={"description": "the lottery number drawn from the seed"})
+    rank = fields.Integer()
+    outcome = fields.String()
+    waitlist_position = fields.Integer(allow_none=True)
+    reason = fields.String()
+
+
+AllocationEntryPage = page_schema(AllocationEntryOut, "AllocationEntryPage")

@@ -1,54 +1,57 @@
-"""Rules of 入学一掌通: eligibility and categories, applications, decisions under the seat plan."""
+"""Rules of 入学一掌通: guardianship, eligibility and categories, applications, seat plans, manual decisions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.admission.calendar import DEFAULT_OFFER_DAYS, admission_year
 from api.admission.geo import catchment_school
+from api.admission.lifecycle import (
+    LEVEL_ZH,
+    SEAT_LOCK_YEARS,
+    STATUS_ZH,
+    WITHDRAWABLE,
+    guarded,
+    guardian_phone,
+    held_seats,
+    lock_plan,
+    occupy_property_seat,
+    record,
+    sms_params,
+)
 from api.admission.models import (
-    OPEN_STATUSES,
+    WAITING_STATUSES,
     Address,
     Application,
-    ApplicationEvent,
     ApplicationStatus,
     Level,
     School,
-    SeatOccupancy,
     SeatPlan,
 )
+from api.admission.refusals import (
+    ChildNotFound,
+    DuplicateApplication,
+    NoSeatsLeft,
+    NotAllowedNow,
+    NotEligible,
+    PlanBelowTaken,
+)
 from api.admission.registries import Registries
+from api.admission.waitlist import close_waitlist_gap, fill_free_seats
 from api.auth.models import Citizen
 from api.common.db import unit_of_work, utcnow
+from api.common.pagination import paginate
 from api.common.pii import hash_id_number, mask_id_number
-from api.errors import AppError, Conflict, NotFound
+from api.errors import NotFound
 from api.notify.service import enqueue
 
 MIN_SOCIAL_INSURANCE_MONTHS = 12
-SEAT_LOCK_YEARS = {Level.PRIMARY: 6, Level.JUNIOR: 3}
-LEVEL_ZH = {Level.PRIMARY: "小学", Level.JUNIOR: "初中"}
-
-
-def admission_year(today: date) -> int:
-    """Enrollment runs in summer: until August it is this year's, from September next year's."""
-    return today.year if today.month <= 8 else today.year + 1
-
-
-class NotEligible(AppError):
-    status, code = 422, "not_eligible"
-    message = "不符合报名条件 (not eligible)"
-
-
-class DuplicateApplication(Conflict):
-    code, message = "duplicate_application", "该孩子本年度该学段已有进行中的报名 (an active application exists)"
-
-
-class NoSeatsLeft(Conflict):
-    code, message = "no_seats_left", "该校学位已满,不能再录取 (no planned seats left)"
+__all__ = ["SEAT_LOCK_YEARS", "STATUS_ZH", "admission_year", "guarded"]  # re-exported: older callers import them from here
 
 
 @dataclass
@@ -87,8 +90,9 @@ def _school_by_id(session: Session, school_id: int | None, level: Level) -> Scho
     return school
 
 
-def _property_route(session: Session, registries: Registries, guardian: Citizen, level: Level, property_no: str,
-                    household, year: int, reasons: list[str]) -> tuple[School | None, str | None]:
+def _property_route(
+    session: Session, registries: Registries, guardian: Citizen, level: Level, property_no: str, household, year: int, reasons: list[str]
+) -> tuple[School | None, str | None]:
     """Category A (户籍 at the property) or B (property only) through an owned, unlocked property in a catchment."""
     record = registries.property.property(property_no)
     if record is None or record.owner_hash != guardian.id_number_hash:
@@ -100,17 +104,34 @@ def _property_route(session: Session, registries: Registries, guardian: Citizen,
         return None, None
     lock = registries.property.seat_lock(property_no, level, year)
     if lock is not None:
-        reasons.append(f"该房产的{LEVEL_ZH[level]}学位已于 {lock.year} 年被{lock.school_name}使用,"
-                       f"锁定至 {lock.locked_until_year} 年,不能按 A/B 类报名")
+        reasons.append(
+            f"该房产的{LEVEL_ZH[level]}学位已于 {lock.year} 年被{lock.school_name}使用,锁定至 {lock.locked_until_year} 年,不能按 A/B 类报名"
+        )
         return None, None
     return school, "A" if household and household.property_no == property_no else "B"
 
 
-def evaluate(session: Session, registries: Registries, *, guardian: Citizen, level: Level, child: Child,
-             property_no: str | None, school_id: int | None, year: int, pii_key: str) -> Eligibility:
-    """The one eligibility rule, for the self-check and the application alike; it creates nothing."""
+def evaluate(
+    session: Session,
+    registries: Registries,
+    *,
+    guardian: Citizen,
+    level: Level,
+    child: Child,
+    property_no: str | None,
+    school_id: int | None,
+    year: int,
+    pii_key: str,
+) -> Eligibility:
+    """The one eligibility rule, for the self-check and the application alike; it creates nothing.
+
+    Only for a child the registry records the caller as a guardian of; for any other child it answers
+    404 ``child_not_found`` before looking at anything, so the answer says nothing about the child.
+    """
     result = Eligibility()
     child_hash = hash_id_number(child.id_number, pii_key)
+    if not registries.household.is_guardian(guardian.id_number_hash, child_hash):
+        raise ChildNotFound()
     chosen = _school_by_id(session, school_id, level)
     if (reason := _age_reason(level, child, child_hash, year, registries)) is not None:
         result.reasons.append(reason)
@@ -118,11 +139,10 @@ def evaluate(session: Session, registries: Registries, *, guardian: Citizen, lev
     household = registries.household.household_of(child_hash)
     route_school, route_category = None, None
     if property_no:
-        route_school, route_category = _property_route(session, registries, guardian, level, property_no, household,
-                                                       year, result.reasons)
+        route_school, route_category = _property_route(session, registries, guardian, level, property_no, household, year, result.reasons)
     elif household is not None and household.address_id is not None:
         # 户籍 only, without owned property: category B at the household address's catchment.
-        address = session.get(Address, household.address_id)
+        address = session.get_one(Address, household.address_id)  # the household's address (foreign key)
         route_school = catchment_school(session, level, address.lat, address.lon)
         route_category = "B" if route_school else None
 
@@ -137,7 +157,7 @@ def evaluate(session: Session, registries: Registries, *, guardian: Citizen, lev
             route_school, route_category = chosen, "C"
             result.points = points.total if points else 0
 
-    if route_category in ("A", "B") and chosen is not None and chosen.id != route_school.id:
+    if route_category in ("A", "B") and route_school is not None and chosen is not None and chosen.id != route_school.id:
         result.reasons.append(f"所选学校不是该房产的学区学校(学区学校为{route_school.name})")
     result.school = route_school or chosen
     if not result.reasons and route_category:
@@ -145,17 +165,38 @@ def evaluate(session: Session, registries: Registries, *, guardian: Citizen, lev
     return result
 
 
-def _record(application: Application, status: ApplicationStatus, actor: str, note: str | None = None) -> None:
-    application.status = status
-    application.history.append(ApplicationEvent(status=status, actor=actor, note=note))
+def citizen(session: Session, citizen_id: int) -> Citizen | None:
+    return session.get(Citizen, citizen_id)
 
 
-def apply(session: Session, registries: Registries, *, guardian: Citizen, level: Level, child: Child,
-          property_no: str | None, school_id: int | None, year: int, pii_key: str) -> Application:
-    result = evaluate(session, registries, guardian=guardian, level=level, child=child, property_no=property_no,
-                      school_id=school_id, year=year, pii_key=pii_key)
+def apply(
+    session: Session,
+    registries: Registries,
+    *,
+    guardian: Citizen,
+    level: Level,
+    child: Child,
+    property_no: str | None,
+    school_id: int | None,
+    year: int,
+    pii_key: str,
+) -> Application:
+    """报名: one active application per child, level and year; the guardian gets a receipt SMS."""
+    result = evaluate(
+        session,
+        registries,
+        guardian=guardian,
+        level=level,
+        child=child,
+        property_no=property_no,
+        school_id=school_id,
+        year=year,
+        pii_key=pii_key,
+    )
     if not result.eligible:
         raise NotEligible("不符合报名条件:" + ";".join(result.reasons), details={"reasons": result.reasons})
+    assert result.school is not None  # an eligible result names its school
+    school = result.school
     child_hash = hash_id_number(child.id_number, pii_key)
     active_key = f"{child_hash}:{level}:{year}"
     if session.scalar(select(Application.id).where(Application.active_key == active_key)):
@@ -163,98 +204,176 @@ def apply(session: Session, registries: Registries, *, guardian: Citizen, level:
     try:
         with unit_of_work(session):
             application = Application(
-                citizen_id=guardian.id, child_hash=child_hash, child_name=child.name,
-                child_id_masked=mask_id_number(child.id_number), child_birth_date=child.birth_date, level=level,
-                year=year, school_id=result.school.id, property_no=property_no, category=result.category,
-                points=result.points, active_key=active_key, status=ApplicationStatus.SUBMITTED)
-            _record(application, ApplicationStatus.SUBMITTED, f"citizen:{guardian.id}")
+                citizen_id=guardian.id,
+                child_hash=child_hash,
+                child_name=child.name,
+                child_id_masked=mask_id_number(child.id_number),
+                child_birth_date=child.birth_date,
+                level=level,
+                year=year,
+                school_id=school.id,
+                school=school,
+                property_no=property_no,
+                category=result.category,
+                points=result.points,
+                active_key=active_key,
+                status=ApplicationStatus.SUBMITTED,
+                review=None,  # a new application has none: the answer need not read the table to find out
+            )
+            points = f",积分 {result.points}" if result.category == "C" else ""
+            record(
+                application,
+                ApplicationStatus.SUBMITTED,
+                "submitted",
+                f"citizen:{guardian.id}",
+                f"网上报名已提交:{school.name},{result.category} 类{points};录取按公开规则统一派位",
+            )
             session.add(application)
+            session.flush()
+            enqueue(session, guardian.phone, "admission_received", sms_params(application))
     except IntegrityError as exc:  # the same child submitted twice at the same moment
         raise DuplicateApplication() from exc
     return application
 
 
-def mine(session: Session, citizen_id: int, application_id: int) -> Application:
-    application = session.scalar(select(Application).where(Application.id == application_id,
-                                                           Application.citizen_id == citizen_id))
+def my_applications(session: Session, citizen_id: int, *, limit: int, cursor: str | None) -> dict:
+    """进度查询: the applications of every child I guard (both guardians see them), newest first."""
+    me = session.get_one(Citizen, citizen_id)  # the signed-in citizen
+    wards = Registries.from_database(session).household.wards_of(me.id_number_hash)
+    return paginate(session, select(Application).where(Application.child_hash.in_(wards)), Application.id, limit=limit, cursor=cursor)
+
+
+def withdraw(session: Session, citizen_id: int, application_id: int) -> Application:
+    """Withdraw while no place is offered or taken; a waitlisted child leaves the waitlist and those behind move up."""
+    application = guarded(session, citizen_id, application_id)
+    with unit_of_work(session):
+        lock_plan(session, application.school_id, application.year, required=False)
+        session.refresh(application, with_for_update=True)
+        if application.status not in WITHDRAWABLE:
+            raise NotAllowedNow(f"报名已{STATUS_ZH[application.status]},不能撤回 (application is {application.status})")
+        position = application.waitlist_position
+        application.waitlist_position = None
+        record(application, ApplicationStatus.WITHDRAWN, "withdrawn", f"citizen:{citizen_id}", "监护人撤回报名")
+        if position is not None:
+            close_waitlist_gap(session, application.school_id, application.year, position)
+    return application
+
+
+def seats(session: Session, school_id: int, year: int) -> dict:
+    """学位查询: planned, applied, offered (waiting for 确认), admitted, waitlisted and remaining seats."""
+    planned = session.scalar(select(SeatPlan.planned).where(SeatPlan.school_id == school_id, SeatPlan.year == year))
+    counts = dict(
+        session.execute(
+            select(Application.status, func.count())
+            .where(Application.school_id == school_id, Application.year == year)
+            .group_by(Application.status)
+        ).all()
+    )
+    admitted = counts.get(ApplicationStatus.ADMITTED, 0)
+    offered = counts.get(ApplicationStatus.OFFERED, 0)
+    applied = admitted + offered + sum(counts.get(s, 0) for s in WAITING_STATUSES)
+    return {
+        "school_id": school_id,
+        "year": year,
+        "has_plan": planned is not None,
+        "planned": planned or 0,
+        "applied": applied,
+        "offered": offered,
+        "admitted": admitted,
+        "waitlisted": counts.get(ApplicationStatus.WAITLISTED, 0),
+        "remaining": max((planned or 0) - admitted - offered, 0),
+    }
+
+
+def set_seat_plan(session: Session, school_id: int, *, year: int, planned: int) -> dict:
+    """An education official sets a school's planned seats for a year; never below the seats already held."""
+    with unit_of_work(session):
+        if session.get(School, school_id) is None:
+            raise NotFound("未找到该学校 (school not found)")
+        plan = session.scalar(select(SeatPlan).where(SeatPlan.school_id == school_id, SeatPlan.year == year).with_for_update())
+        taken = held_seats(session, school_id, year)
+        if planned < taken:
+            raise PlanBelowTaken(details={"planned": planned, "offered_or_admitted": taken})
+        if plan is None:
+            plan = SeatPlan(school_id=school_id, year=year, planned=planned)
+            session.add(plan)
+        previous = plan.planned if plan.id else None
+        plan.planned = planned
+    return seats(session, school_id, year) | {"previous": previous}
+
+
+def review_list(session: Session, *, status: str | None, school_id: int | None, limit: int, cursor: str | None) -> dict:
+    stmt = select(Application)
+    if status:
+        stmt = stmt.where(Application.status == ApplicationStatus(status))
+    if school_id:
+        stmt = stmt.where(Application.school_id == school_id)
+    return paginate(session, stmt, Application.id, limit=limit, cursor=cursor)
+
+
+def _application(session: Session, application_id: int) -> Application:
+    application = session.get(Application, application_id)
     if application is None:
         raise NotFound("未找到该报名 (application not found)")
     return application
 
 
-def withdraw(session: Session, citizen_id: int, application_id: int) -> Application:
-    with unit_of_work(session):
-        application = mine(session, citizen_id, application_id)
-        session.refresh(application, with_for_update=True)
-        if application.status not in OPEN_STATUSES:
-            raise Conflict(f"报名已{STATUS_ZH[application.status]},不能撤回 (application is {application.status})")
-        application.active_key = None
-        _record(application, ApplicationStatus.WITHDRAWN, f"citizen:{citizen_id}")
-    return application
-
-
-def seats(session: Session, school_id: int, year: int) -> dict:
-    planned = session.scalar(select(SeatPlan.planned).where(SeatPlan.school_id == school_id, SeatPlan.year == year))
-    counts = dict(session.execute(select(Application.status, func.count()).where(
-        Application.school_id == school_id, Application.year == year).group_by(Application.status)).all())
-    admitted = counts.get(ApplicationStatus.ADMITTED, 0)
-    applied = admitted + sum(counts.get(s, 0) for s in OPEN_STATUSES)
-    planned = planned or 0
-    return {"school_id": school_id, "year": year, "planned": planned, "applied": applied, "admitted": admitted,
-            "remaining": max(planned - admitted, 0)}
-
-
 def start_review(session: Session, application_id: int, *, actor: str) -> Application:
-    """An official takes a submitted application into review; asking again changes nothing."""
+    """An official takes a submitted application into review (资格审核); asking again changes nothing."""
     with unit_of_work(session):
         application = session.scalar(select(Application).where(Application.id == application_id).with_for_update())
         if application is None:
             raise NotFound("未找到该报名 (application not found)")
         if application.status == ApplicationStatus.SUBMITTED:
-            _record(application, ApplicationStatus.REVIEWING, actor)
+            record(application, ApplicationStatus.REVIEWING, "review_started", actor, "教育局开始资格审核")
         elif application.status != ApplicationStatus.REVIEWING:
-            raise Conflict(f"报名已{STATUS_ZH[application.status]},不能进入审核 (application is {application.status})")
+            raise NotAllowedNow(f"报名已{STATUS_ZH[application.status]},不能进入审核 (application is {application.status})")
     return application
 
 
-def decide(session: Session, application_id: int, *, decision: str, note: str | None, actor: str) -> Application:
-    """Admit or reject; admitting occupies the property's seat and never exceeds the planned seats."""
+def decide(
+    session: Session,
+    application_id: int,
+    *,
+    decision: str,
+    note: str,
+    actor: str,
+    now: datetime | None = None,
+    offer_days: int = DEFAULT_OFFER_DAYS,
+) -> Application:
+    """A manual decision, for exceptions (a review found an error, a data correction): always with a reason.
+
+    Admitting holds one of the planned seats and locks the property's seat, both re-checked under lock.
+    """
+    now = now or utcnow()
+    application = _application(session, application_id)
     with unit_of_work(session):
-        application = session.scalar(select(Application).where(Application.id == application_id).with_for_update())
-        if application is None:
-            raise NotFound("未找到该报名 (application not found)")
-        if application.status not in OPEN_STATUSES:
-            raise Conflict(f"报名已{STATUS_ZH[application.status]},不能再决定 (application is {application.status})")
-        school = application.school
+        plan = lock_plan(session, application.school_id, application.year, required=decision == "admitted")
+        session.refresh(application, with_for_update=True)
+        decidable = (*WITHDRAWABLE, ApplicationStatus.OFFERED) if decision == "rejected" else WITHDRAWABLE
+        if application.status not in decidable:
+            raise NotAllowedNow(f"报名已{STATUS_ZH[application.status]},不能再决定 (application is {application.status})")
         if decision == "admitted":
-            plan = session.scalar(select(SeatPlan).where(SeatPlan.school_id == school.id,
-                                                         SeatPlan.year == application.year).with_for_update())
-            admitted = session.scalar(select(func.count()).select_from(Application).where(
-                Application.school_id == school.id, Application.year == application.year,
-                Application.status == ApplicationStatus.ADMITTED))
-            if plan is None or admitted >= plan.planned:
-                raise NoSeatsLeft(details={"planned": plan.planned if plan else 0, "admitted": admitted})
-            if application.property_no and application.category in ("A", "B"):
-                session.add(SeatOccupancy(property_no=application.property_no, level=application.level,
-                                          school_name=school.name, year=application.year, application_id=application.id,
-                                          locked_until_year=application.year + SEAT_LOCK_YEARS[application.level] - 1))
+            taken = held_seats(session, application.school_id, application.year)
+            assert plan is not None  # required for an admission: lock_plan raised otherwise
+            if taken >= plan.planned:
+                raise NoSeatsLeft(details={"planned": plan.planned, "offered_or_admitted": taken})
+            occupy_property_seat(session, application)
             status, template = ApplicationStatus.ADMITTED, "admission_admitted"
         else:
-            application.active_key = None
             status, template = ApplicationStatus.REJECTED, "admission_rejected"
-        application.decided_at, application.decision_note = utcnow(), note
-        _record(application, status, actor, note)
-        guardian = session.get(Citizen, application.citizen_id)
-        enqueue(session, guardian.phone, template, decision_params(application))
+        position, was_offered = application.waitlist_position, application.status == ApplicationStatus.OFFERED
+        application.waitlist_position, application.offer_expires_at = None, None
+        application.decided_at, application.decision_note = now, note
+        record(application, status, "decided", actor, f"教育局决定:{note}")
+        enqueue(session, guardian_phone(session, application), template, sms_params(application))
+        if position is not None:
+            close_waitlist_gap(session, application.school_id, application.year, position)
+        if was_offered:
+            fill_free_seats(session, application.school_id, application.year, now=now, offer_days=offer_days)
     return application
 
 
 def decision_params(application: Application) -> dict:
-    """The decision SMS's parameters (the template picks what it needs)."""
-    return {"child_name": application.child_name, "school": application.school.name, "year": application.year,
-            "level": LEVEL_ZH[application.level], "note": application.decision_note or "不符合录取条件"}
-
-
-STATUS_ZH = {ApplicationStatus.SUBMITTED: "提交", ApplicationStatus.REVIEWING: "进入审核",
-             ApplicationStatus.ADMITTED: "录取", ApplicationStatus.REJECTED: "未通过",
-             ApplicationStatus.WITHDRAWN: "撤回"}
+    """The decision SMS's parameters (the SMS history seed re-creates past messages with them)."""
+    return sms_params(application)

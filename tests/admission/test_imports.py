@@ -22,13 +22,18 @@ def write(tmp_path, name: str, text: str) -> str:
 
 
 def test_schools_and_their_catchments_import_and_answer_the_district_lookup(runner, client, tmp_path):
-    schools = write(tmp_path, "schools.csv", "name,level,ownership,address,lat,lon\n"
-                                             "导入测试小学,primary,public,椒江区测试路1号,28.65,121.40\n")
+    schools = write(
+        tmp_path, "schools.csv", "name,level,ownership,address,lat,lon\n导入测试小学,primary,public,椒江区测试路1号,28.65,121.40\n"
+    )
     assert "imported schools: 1" in runner.invoke(args=["admission", "import", "schools", schools]).output
     square = {"type": "Polygon", "coordinates": [[[121.3, 28.6], [121.5, 28.6], [121.5, 28.7], [121.3, 28.7], [121.3, 28.6]]]}
-    geojson = write(tmp_path, "catchments.geojson", json.dumps(
-        {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"school": "导入测试小学"},
-                                                    "geometry": square}]}))
+    geojson = write(
+        tmp_path,
+        "catchments.geojson",
+        json.dumps(
+            {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"school": "导入测试小学"}, "geometry": square}]}
+        ),
+    )
     assert "imported catchments: 1" in runner.invoke(args=["admission", "import", "catchments", geojson]).output
     answer = client.get("/api/v1/admission/district?lat=28.65&lon=121.4").json
     assert answer["primary"]["name"] == "导入测试小学"
@@ -40,7 +45,7 @@ def test_registries_import_with_id_numbers_stored_only_as_hashes(runner, tmp_pat
     files = {
         "properties": f"property_no,owner_id_number,address,registered_on\nJJ-FC-IMP-1,{PARENT},测试小区1幢,2020-01-02\n",
         "social-insurance": f"id_number,months\n{PARENT},18\n",
-        "city-points": f"id_number,total,breakdown\n{PARENT},120,\"{{\"\"社保缴纳\"\": 60}}\"\n",
+        "city-points": f'id_number,total,breakdown\n{PARENT},120,"{{""社保缴纳"": 60}}"\n',
     }
     for kind, text in files.items():
         result = runner.invoke(args=["admission", "import", kind, write(tmp_path, f"{kind}.csv", text)])
