@@ -1,39 +1,38 @@
-"""HTTP routes of 海洋云仓 / 渔省心: captains book, crews collect, everyone sees the credit code."""
+"""HTTP routes of 海洋云仓 / 渔省心: captains and dispatchers book, crews collect, officials oversee, partners read with consent."""
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from api.auth.guards import audit, current_principal, requires
-from api.auth.models import Citizen
-from api.common.db import unit_of_work
+from api.auth.guards import current_partner, current_principal, requires, requires_partner
+from api.auth.roles import DISPATCHER, OCEAN_OFFICIAL
 from api.common.idempotency import idempotent
-from api.common.pii import mask_name, mask_phone
-from api.errors import NotFound
 from api.extensions import db
-from api.pickup import credit, schemas, service
-from api.pickup.models import CreditColorChange, CreditEntry, PollutantType, Port, Vessel
+from api.pickup import collection, consent, credit, oversight, schemas, service, vessels
+from api.pickup.models import CreditColor
 
 blp = Blueprint("pickup", __name__, url_prefix="/api/v1/pickup", description="海洋云仓 / 渔省心 Pollutant pickup")
+partners_blp = Blueprint(
+    "partners", __name__, url_prefix="/api/v1/partners", description="金融助渔 Partners read vessel credit with consent"
+)
 
 
 @blp.route("/ports")
 class Ports(MethodView):
     @blp.response(200, schemas.PortList)
     def get(self):
-        """Fishing ports with their coordinates and pickup windows"""
-        return {"items": db.session.scalars(select(Port).order_by(Port.id)).all()}
+        """Fishing ports with their coordinates, pickup windows and green-priority windows"""
+        return {"items": service.ports(db.session)}
 
 
 @blp.route("/pollutant-types")
 class PollutantTypes(MethodView):
     @blp.response(200, schemas.PollutantList)
     def get(self):
-        """Pollutant types, all measured in kg (斤 accepted on input)"""
-        return {"items": db.session.scalars(select(PollutantType).order_by(PollutantType.code)).all()}
+        """Pollutant types, all measured in kg (斤 accepted on input); every type can be booked and collected"""
+        return {"items": service.pollutant_types(db.session)}
 
 
 @blp.route("/vessels")
@@ -42,8 +41,16 @@ class Vessels(MethodView):
     @blp.arguments(schemas.VesselIn)
     @blp.response(201, schemas.VesselOut)
     def post(self, data):
-        """Register or bind my vessel (one vessel, one owner)"""
-        return service.register_vessel(db.session, current_principal().id, **data)
+        """Bind my vessel: only a vessel the 渔船登记 registry names me the owner of (one vessel, one owner)"""
+        return vessels.register_vessel(db.session, current_principal().id, **data)
+
+    @requires(OCEAN_OFFICIAL)
+    @blp.arguments(schemas.VesselColorArgs, location="query")
+    @blp.response(200, schemas.VesselColorPage)
+    def get(self, args):
+        """Vessels by credit colour, each with the reasons behind its colour (ocean officials)"""
+        color = args.pop("color")
+        return oversight.vessels_by_color(db.session, CreditColor(color) if color else None, **args)
 
 
 @blp.route("/vessels/mine")
@@ -52,7 +59,7 @@ class MyVessels(MethodView):
     @blp.response(200, schemas.VesselList)
     def get(self):
         """My vessels with their credit colour"""
-        return {"items": service.my_vessels(db.session, current_principal().id)}
+        return {"items": vessels.my_vessels(db.session, current_principal().id)}
 
 
 @blp.route("/slots")
@@ -60,26 +67,39 @@ class Slots(MethodView):
     @blp.arguments(schemas.SlotArgs, location="query")
     @blp.response(200, schemas.SlotList)
     def get(self, args):
-        """A port's pickup windows on a day, with remaining capacity"""
+        """A port's pickup windows on a day, with remaining capacity and which are green-priority windows"""
         return {"items": service.slots(db.session, args["port_id"], args["date"])}
 
 
 @blp.route("/bookings")
 class Bookings(MethodView):
-    @requires("citizen")
+    @requires("citizen", DISPATCHER)
     @idempotent
     @blp.arguments(schemas.BookingIn)
     @blp.response(201, schemas.BookingOut)
     def post(self, data):
-        """Book a collection boat for a window (never beyond its capacity)"""
-        return service.book(db.session, current_principal().id, **data)
+        """Book a collection boat for a window (never beyond its capacity); a dispatcher books by phone for any registered vessel"""
+        principal = current_principal()
+        booker = service.Booker(dispatcher_id=principal.id) if principal.kind == "staff" else service.Booker(citizen_id=principal.id)
+        return service.book(db.session, booker, **data)
 
     @requires("citizen")
     @blp.arguments(schemas.ListArgs, location="query")
     @blp.response(200, schemas.BookingPage)
     def get(self, args):
         """My bookings, newest first"""
-        return service.my_bookings(db.session, current_principal().id, **args)
+        cutoff = current_app.config["PICKUP_CANCEL_CUTOFF_MINUTES"]
+        return service.my_bookings(db.session, current_principal().id, cutoff_minutes=cutoff, **args)
+
+
+@blp.route("/phone-bookings")
+class PhoneBookings(MethodView):
+    @requires(DISPATCHER, OCEAN_OFFICIAL)
+    @blp.arguments(schemas.PhoneBookingArgs, location="query")
+    @blp.response(200, schemas.PhoneBookingList)
+    def get(self, args):
+        """The day's bookings taken by phone (default today), with the dispatcher who took each call"""
+        return {"items": oversight.phone_bookings(db.session, args["date"])}
 
 
 @blp.route("/bookings/<int:booking_id>/cancel")
@@ -88,8 +108,38 @@ class CancelBooking(MethodView):
     @blp.response(200, schemas.BookingOut)
     def post(self, booking_id):
         """Cancel my booking before the cut-off"""
-        return service.cancel(db.session, current_principal().id, booking_id,
-                              cutoff_minutes=current_app.config["PICKUP_CANCEL_CUTOFF_MINUTES"])
+        cutoff = current_app.config["PICKUP_CANCEL_CUTOFF_MINUTES"]
+        return service.cancel(db.session, current_principal().id, booking_id, cutoff_minutes=cutoff)
+
+
+@blp.route("/bookings/<int:booking_id>/missed")
+class MissedCollection(MethodView):
+    @requires("citizen")
+    @blp.arguments(schemas.MissedIn)
+    @blp.response(201, schemas.MissedOut)
+    def post(self, data, booking_id):
+        """Report that the crew did not come (漏收), once the window has started"""
+        return oversight.report_missed(db.session, current_principal().id, booking_id, **data)
+
+
+@blp.route("/missed-reports")
+class MissedReports(MethodView):
+    @requires(OCEAN_OFFICIAL)
+    @blp.arguments(schemas.MissedArgs, location="query")
+    @blp.response(200, schemas.MissedList)
+    def get(self, args):
+        """Open 漏收 reports, oldest first, with their age (ocean officials)"""
+        return {"items": oversight.open_missed_reports(db.session, port_id=args["port_id"])}
+
+
+@blp.route("/missed-reports/<int:report_id>/close")
+class CloseMissedReport(MethodView):
+    @requires(OCEAN_OFFICIAL)
+    @blp.arguments(schemas.CloseMissedIn)
+    @blp.response(200, schemas.MissedOut)
+    def post(self, data, report_id):
+        """Close a 漏收 report with what was done"""
+        return oversight.close_missed_report(db.session, current_principal().id, report_id, **data)
 
 
 @blp.route("/tasks")
@@ -98,17 +148,9 @@ class Tasks(MethodView):
     @blp.arguments(schemas.TaskArgs, location="query")
     @blp.response(200, schemas.TaskList)
     def get(self, args):
-        """My port's bookings on a day (captains' names and phones masked)"""
-        bookings = service.tasks(db.session, service.crew_port(db.session, current_principal().id), args["date"])
-        captains = {c.id: c for c in db.session.scalars(
-            select(Citizen).where(Citizen.id.in_({b.booked_by for b in bookings if b.booked_by})))}
-        for booking in bookings:
-            captain = captains.get(booking.booked_by)
-            booking.captain = mask_name(captain.name) if captain else ""
-            booking.captain_phone = mask_phone(captain.phone) if captain else ""
-        with unit_of_work(db.session):
-            audit("pickup.tasks.list", detail=f"date={args['date']} count={len(bookings)}")
-        return {"items": bookings}
+        """My port's bookings on a day, green vessels first in each window (captains' names and phones masked)"""
+        principal = current_principal()
+        return {"items": collection.tasks(db.session, principal.id, args["date"], actor=principal.actor, ip=request.remote_addr)}
 
 
 @blp.route("/bookings/<int:booking_id>/complete")
@@ -117,8 +159,8 @@ class CompleteBooking(MethodView):
     @blp.arguments(schemas.CompleteIn)
     @blp.response(200, schemas.BookingOut)
     def post(self, data, booking_id):
-        """Record the weighed amounts; issues the 联单 transfer manifest number"""
-        return service.complete(db.session, current_principal().id, booking_id, data["items"])
+        """Record the weighed amounts, from the window's day on; issues the 联单 transfer manifest number"""
+        return collection.complete(db.session, current_principal().id, booking_id, data["items"])
 
 
 @blp.route("/bookings/<int:booking_id>/no-show")
@@ -127,7 +169,7 @@ class NoShow(MethodView):
     @blp.response(200, schemas.BookingOut)
     def post(self, booking_id):
         """Mark that the vessel did not come in its window"""
-        return service.mark_no_show(db.session, current_principal().id, booking_id)
+        return collection.mark_no_show(db.session, current_principal().id, booking_id)
 
 
 @blp.route("/vessels/<int:vessel_id>/port-reports")
@@ -137,7 +179,7 @@ class PortReports(MethodView):
     @blp.response(201, schemas.VesselOut)
     def post(self, data, vessel_id):
         """进出港 report for my vessel (earns credit)"""
-        return service.report_port(db.session, current_principal().id, vessel_id, **data)
+        return vessels.report_port(db.session, current_principal().id, vessel_id, **data)
 
 
 @blp.route("/vessels/<int:vessel_id>/safety-checks")
@@ -146,35 +188,115 @@ class SafetyChecks(MethodView):
     @blp.arguments(schemas.SafetyCheckIn)
     @blp.response(201, schemas.VesselOut)
     def post(self, data, vessel_id):
-        """Safety self-check of my vessel (earns credit)"""
-        return service.record_safety_check(db.session, current_principal().id, vessel_id, **data)
+        """Safety self-check of my vessel (earns credit; a red vessel needs one before booking)"""
+        return vessels.record_safety_check(db.session, current_principal().id, vessel_id, **data)
 
 
 @blp.route("/vessels/<int:vessel_id>/deductions")
 class Deductions(MethodView):
-    @requires("official")
+    @requires(OCEAN_OFFICIAL)
     @blp.arguments(schemas.DeductionIn)
     @blp.response(201, schemas.VesselOut)
     def post(self, data, vessel_id):
-        """An official records a deduction for a violation"""
-        return service.deduct(db.session, current_principal().id, vessel_id, **data)
+        """An official records a deduction for a violation (always lowers the score)"""
+        return vessels.deduct(db.session, current_principal().id, vessel_id, **data)
 
 
 @blp.route("/vessels/<int:vessel_id>/credit")
 class Credit(MethodView):
-    @requires("citizen", "official")
+    @requires("citizen", OCEAN_OFFICIAL)
     @blp.response(200, schemas.CreditOut)
     def get(self, vessel_id):
-        """A vessel's credit score, colour and the entries behind it (owner or officials)"""
+        """A vessel's credit score, colour, the rule, why, and the entries and appeals behind it (owner or officials)"""
         principal = current_principal()
-        vessel = db.session.get(Vessel, vessel_id)
-        if vessel is None or ("official" not in principal.roles and vessel.owner_id != principal.id):
-            raise NotFound("未找到该船舶 (vessel not found)")
-        entries = db.session.scalars(select(CreditEntry).where(CreditEntry.vessel_id == vessel_id)
-                                     .order_by(CreditEntry.id.desc()).limit(100)).all()
-        history = db.session.scalars(select(CreditColorChange).where(CreditColorChange.vessel_id == vessel_id)
-                                     .order_by(CreditColorChange.id)).all()
-        return {"vessel_id": vessel.id, "vessel_no": vessel.vessel_no, "score": vessel.credit_score,
-                "color": vessel.credit_color, "rule": credit.__doc__.split("\n\n", 1)[1].strip(), "entries": entries,
-                "color_history": [{"from": h.old_color.value, "to": h.new_color.value, "score": h.score,
-                                   "at": h.changed_at.isoformat()} for h in history]}
+        return oversight.credit_view(db.session, vessel_id, citizen_id=principal.id if principal.kind == "citizen" else None)
+
+
+@blp.route("/credit-rule")
+class CreditRule(MethodView):
+    @blp.response(200, schemas.CreditRuleOut)
+    def get(self):
+        """The credit rule in plain words, line by line"""
+        return {"lines": list(credit.RULE)}
+
+
+@blp.route("/credit-entries/<int:entry_id>/appeal")
+class Appeal(MethodView):
+    @requires("citizen")
+    @blp.arguments(schemas.AppealIn)
+    @blp.response(201, schemas.AppealOut)
+    def post(self, data, entry_id):
+        """Appeal a deduction of my vessel, once, with a reason"""
+        return oversight.appeal(db.session, current_principal().id, entry_id, **data)
+
+
+@blp.route("/credit-entries/<int:entry_id>/decision")
+class AppealDecision(MethodView):
+    @requires(OCEAN_OFFICIAL)
+    @blp.arguments(schemas.AppealDecisionIn)
+    @blp.response(200, schemas.AppealOut)
+    def post(self, data, entry_id):
+        """Uphold or overturn an appeal with a reason; an overturned deduction stops counting"""
+        return oversight.decide_appeal(db.session, current_principal().id, entry_id, **data)
+
+
+@blp.route("/appeals")
+class Appeals(MethodView):
+    @requires(OCEAN_OFFICIAL)
+    @blp.arguments(schemas.AppealArgs, location="query")
+    @blp.response(200, schemas.AppealPage)
+    def get(self, args):
+        """Appeals awaiting a decision (oldest first), or all (newest first)"""
+        return oversight.appeals(db.session, pending_only=args.pop("status") == "pending", **args)
+
+
+@blp.route("/credit-partners")
+class CreditPartners(MethodView):
+    @requires("citizen", OCEAN_OFFICIAL)
+    @blp.response(200, schemas.PartnerList)
+    def get(self):
+        """Partners (banks, insurers, markets) a captain may let read a vessel's credit"""
+        return {"items": consent.credit_partners(db.session)}
+
+
+@blp.route("/vessels/<int:vessel_id>/consents")
+class Consents(MethodView):
+    @requires("citizen")
+    @blp.arguments(schemas.ConsentIn)
+    @blp.response(201, schemas.ConsentOut)
+    def post(self, data, vessel_id):
+        """Let a partner read my vessel's score and colour until a date (金融助渔)"""
+        return consent.give_consent(db.session, current_principal().id, vessel_id, **data)
+
+    @requires("citizen")
+    @blp.response(200, schemas.ConsentList)
+    def get(self, vessel_id):
+        """My vessel's consents, active, expired and revoked"""
+        return {"items": consent.consents(db.session, current_principal().id, vessel_id)}
+
+
+@blp.route("/vessels/<int:vessel_id>/consents/<int:consent_id>/revoke")
+class RevokeConsent(MethodView):
+    @requires("citizen")
+    @blp.response(200, schemas.ConsentOut)
+    def post(self, vessel_id, consent_id):
+        """Revoke a consent at once"""
+        return consent.revoke_consent(db.session, current_principal().id, vessel_id, consent_id)
+
+
+@blp.route("/vessels/<int:vessel_id>/credit-reads")
+class CreditReads(MethodView):
+    @requires("citizen")
+    @blp.response(200, schemas.CreditReadList)
+    def get(self, vessel_id):
+        """Who read (or tried to read) my vessel's credit, newest first"""
+        return {"items": consent.reads_of_my_vessel(db.session, current_principal().id, vessel_id)}
+
+
+@partners_blp.route("/vessels/<vessel_no>/credit")
+class PartnerCredit(MethodView):
+    @requires_partner
+    @partners_blp.response(200, schemas.PartnerCreditOut)
+    def get(self, vessel_no):
+        """A partner reads a vessel's score and colour, only while the captain's consent holds (every read audited)"""
+        return consent.partner_read(db.session, current_partner(), vessel_no, ip=request.remote_addr)

@@ -12,10 +12,10 @@ from api.extensions import db
 from api.notify.models import SmsMessage
 from api.pickup.credit import color_for
 from api.pickup.models import Booking, CreditColor
-from api.pickup.service import remind_tomorrow
+from api.pickup.service import manifest_number, remind_tomorrow
+from tests.assertions import assert_error_shape
 from tests.factories import staff_headers
-from tests.foundation.test_errors import assert_error_shape
-from tests.pickup.helpers import book, captain, collector, pickup_world, port_id, tomorrow_at
+from tests.pickup.helpers import book, captain, collector, due_now, pickup_world, port_id, tomorrow_at
 
 
 @pytest.fixture(autouse=True)
@@ -37,10 +37,11 @@ def test_the_crew_sees_its_ports_tasks_with_the_captain_masked(client):
 def test_completion_records_weights_issues_a_manifest_credits_the_vessel_and_texts_the_captain(client):
     headers, vessel = captain(client)
     booking = book(client, headers, vessel).json["id"]
+    due_now(booking)
     done = complete(client, collector(client), booking, [{"type": "oily_water", "qty_jin": 153}])
     assert done.status_code == 200
-    assert done.json["status"] == "collected" and done.json["manifest_no"].startswith("HYYC")
-    assert done.json["items"] == [{"type": "oily_water", "est_qty_kg": 80.0, "qty_kg": 76.5}]
+    assert done.json["status"] == "collected" and done.json["manifest_no"] == manifest_number(booking, utcnow())
+    assert done.json["items"] == [{"type": "oily_water", "est_qty_kg": 80.0, "qty_kg": 76.5, "unit": "kg", "est_qty": 80.0, "qty": 76.5}]
     assert done.json["under_declared"] is False
     credit = client.get(f"/api/v1/pickup/vessels/{vessel}/credit", headers=headers).json
     assert credit["score"] == 75 and credit["entries"][0]["kind"] == "pickup"
@@ -59,6 +60,7 @@ def test_a_collector_of_another_port_may_not_complete(client):
 def test_completing_twice_is_a_conflict(client):
     headers, vessel = captain(client)
     booking = book(client, headers, vessel).json["id"]
+    due_now(booking)
     crew = collector(client)
     complete(client, crew, booking, [{"type": "oily_water", "qty_kg": 10}])
     assert_error_shape(complete(client, crew, booking, [{"type": "oily_water", "qty_kg": 10}]), 409, "conflict")
@@ -67,8 +69,8 @@ def test_completing_twice_is_a_conflict(client):
 def test_a_large_under_declaration_is_flagged(client):
     headers, vessel = captain(client)
     booking = book(client, headers, vessel, items=[{"type": "oily_water", "est_qty_kg": 20}]).json["id"]
-    done = complete(client, collector(client), booking, [{"type": "oily_water", "qty_kg": 200},
-                                                         {"type": "garbage", "qty_kg": 15}])
+    due_now(booking)
+    done = complete(client, collector(client), booking, [{"type": "oily_water", "qty_kg": 200}, {"type": "garbage", "qty_kg": 15}])
     assert done.json["under_declared"] is True and len(done.json["items"]) == 2
 
 
@@ -78,8 +80,7 @@ def test_a_citizen_may_not_complete_a_booking(client):
     assert_error_shape(complete(client, headers, booking, [{"type": "oily_water", "qty_kg": 1}]), 403, "forbidden")
 
 
-@pytest.mark.parametrize(("score", "color"), [(100, "green"), (80, "green"), (79, "yellow"), (60, "yellow"),
-                                              (59, "red"), (0, "red")])
+@pytest.mark.parametrize(("score", "color"), [(100, "green"), (80, "green"), (79, "yellow"), (60, "yellow"), (59, "red"), (0, "red")])
 def test_the_colour_boundaries(score, color):
     assert color_for(score) == CreditColor(color)
 
@@ -87,8 +88,7 @@ def test_the_colour_boundaries(score, color):
 def test_deductions_turn_the_code_red_keep_the_history_and_text_the_captain(client):
     headers, vessel = captain(client)
     official = staff_headers(client)
-    answer = client.post(f"/api/v1/pickup/vessels/{vessel}/deductions", json={"points": 11, "reason": "违规排放含油污水"},
-                         headers=official)
+    answer = client.post(f"/api/v1/pickup/vessels/{vessel}/deductions", json={"points": 11, "reason": "违规排放含油污水"}, headers=official)
     assert answer.status_code == 201 and answer.json["credit_score"] == 59 and answer.json["credit_color"] == "red"
     credit = client.get(f"/api/v1/pickup/vessels/{vessel}/credit", headers=official).json
     assert credit["color_history"][-1] | {"at": None} == {"from": "yellow", "to": "red", "score": 59, "at": None}
@@ -99,14 +99,13 @@ def test_deductions_turn_the_code_red_keep_the_history_and_text_the_captain(clie
 def test_reports_and_checks_earn_credit_up_to_a_daily_limit_and_reach_green(client):
     headers, vessel = captain(client)
     for _ in range(3):
-        client.post(f"/api/v1/pickup/vessels/{vessel}/port-reports", json={"direction": "in", "port_id": port_id()},
-                    headers=headers)
-    check = client.post(f"/api/v1/pickup/vessels/{vessel}/safety-checks", json={"items": {"救生衣": True}},
-                        headers=headers)
+        client.post(f"/api/v1/pickup/vessels/{vessel}/port-reports", json={"direction": "in", "port_id": port_id()}, headers=headers)
+    check = client.post(f"/api/v1/pickup/vessels/{vessel}/safety-checks", json={"items": {"救生衣": True}}, headers=headers)
     assert check.json["credit_score"] == 70 + 2 + 2
     for _ in range(2):
         booking = book(client, headers, vessel).json["id"]
-        complete(client, collector(client), booking, [{"type": "oily_water", "qty_kg": 30}])
+        due_now(booking)
+        assert complete(client, collector(client), booking, [{"type": "oily_water", "qty_kg": 30}]).status_code == 200
     score = client.get(f"/api/v1/pickup/vessels/{vessel}/credit", headers=headers).json
     assert score["score"] == 84 and score["color"] == "green"
 
@@ -137,3 +136,20 @@ def test_the_day_before_reminder_is_enqueued_once_per_booking(client):
     remind_tomorrow(db.session, today)
     reminders = db.session.scalars(select(SmsMessage).where(SmsMessage.template == "pickup_reminder")).all()
     assert len(reminders) == 1 and reminders[0].kind == "reminder"
+
+
+def test_a_crew_cannot_complete_a_booking_before_its_windows_day(client):
+    headers, vessel = captain(client)
+    booking = book(client, headers, vessel, start=tomorrow_at()).json["id"]
+    body = assert_error_shape(complete(client, collector(client), booking, [{"type": "oily_water", "qty_kg": 10}]), 409, "too_early")
+    assert "当天" in body["message"]
+    assert db.session.get(Booking, booking).status == "confirmed"
+
+
+def test_every_pollutant_type_can_be_collected_even_if_not_declared(client):
+    headers, vessel = captain(client)
+    booking = book(client, headers, vessel).json["id"]
+    due_now(booking)
+    codes = [t["code"] for t in client.get("/api/v1/pickup/pollutant-types").json["items"]]
+    done = complete(client, collector(client), booking, [{"type": code, "qty_kg": 3} for code in codes])
+    assert done.status_code == 200 and {i["type"] for i in done.json["items"]} == set(codes)
