@@ -1,11 +1,17 @@
-"""Rules of earning 绿币: caps per day, steps recomputed, device events once, the ledger as the truth."""
+"""Rules of earning 绿币: the coin rule, daily caps, the monthly budget, plausible reports, the ledger as the truth.
+
+A report earns ``floor(quantity × coins_per_unit)`` coins, cut by the behaviour's daily cap (per citizen and day of the
+behaviour) and by what is left of the month's program budget. CO₂e is counted only for the quantity that earned coins.
+Device reports are accepted for a recent past only (48 h, 5 minutes ahead at most), steps for today and yesterday: a
+day's cap is paid once, whenever its reports arrive, and no report can reach back further than that window.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 import jwt
 from sqlalchemy import func, select
@@ -13,15 +19,34 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth.models import Citizen, Partner
-from api.common.db import SHANGHAI, local_now, unit_of_work, utcnow
+from api.common.db import SHANGHAI, unit_of_work, utcnow
 from api.common.pagination import paginate
 from api.common.pii import mask_name
-from api.errors import AppError, Forbidden, NotFound, ValidationFailed
-from api.greencoins.models import Account, Behavior, DailyEarning, DeviceEvent, EntryKind, LedgerEntry
+from api.errors import AppError, Forbidden, ValidationFailed
+from api.greencoins import budget as budgets
+from api.greencoins.accounts import lock_account, post_entry
+from api.greencoins.expiry import next_expiry
+from api.greencoins.models import Account, Behavior, DailyEarning, DeviceEvent, DeviceFlag, EntryKind, LedgerEntry
+
+__all__ = ["lock_account", "post_entry"]  # re-exported: older callers import them from here
 
 STEPS = "walking"
-STEP_SUBMISSION_DAYS = 7
 CITIZEN_CODE_TTL = 300
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class EarnRules:
+    """The configurable limits of earning (config: GREENCOINS_*)."""
+
+    event_max_age: timedelta = timedelta(hours=48)
+    event_max_ahead: timedelta = timedelta(minutes=5)
+    step_days: int = 2  # today and yesterday
+    default_budget: int = budgets.DEFAULT_MONTHLY_BUDGET
+
+
+DEFAULT_RULES = EarnRules()
 
 
 class InvalidCitizenCode(AppError):
@@ -29,86 +54,126 @@ class InvalidCitizenCode(AppError):
     message = "绿币码无效或已过期,请让居民刷新后重新出示 (citizen code invalid or expired)"
 
 
+class ImplausibleReport(AppError):
+    status, code = 422, "implausible_quantity"
+    message = "上报数量不合常理,已拒绝并记录该设备 (implausible quantity: refused, device flagged)"
+
+
 @dataclass(frozen=True)
 class Award:
     coins_awarded: int
     capped: bool
+    cap_reason: str | None  # "daily" | "budget" | None
     balance: int
 
 
-def lock_account(session: Session, citizen_id: int) -> Account:
-    """The citizen's account, row-locked for the rest of the transaction (created on first use)."""
-    account = session.scalar(select(Account).where(Account.citizen_id == citizen_id).with_for_update())
-    if account is not None:
-        return account
-    try:
-        with session.begin_nested():
-            session.add(Account(citizen_id=citizen_id, balance=0, earned_total=0, spent_total=0,
-                                co2e_g_total=Decimal(0)))
-    except IntegrityError:
-        pass  # a concurrent first use created it
-    return session.scalar(select(Account).where(Account.citizen_id == citizen_id).with_for_update())
+def coins_for(kind: Behavior, quantity: Decimal) -> int:
+    """The coin rule: whole coins for a quantity, before any cap."""
+    return math.floor(Decimal(quantity) * kind.coins_per_unit)
 
 
-def post_entry(session: Session, account: Account, kind: EntryKind, amount: int, **fields) -> LedgerEntry:
-    """Move coins: the account and its ledger change together, the balance never below zero."""
-    if account.balance + amount < 0:
-        raise ValueError("ledger entry would make the balance negative")
-    account.balance += amount
-    if kind == EntryKind.EARN:
-        account.earned_total += amount
-    elif kind == EntryKind.REDEEM or kind == EntryKind.REFUND:
-        account.spent_total -= amount
-    entry = LedgerEntry(citizen_id=account.citizen_id, kind=kind, amount=amount, balance_after=account.balance,
-                        **fields)
-    session.add(entry)
-    return entry
+def co2e_for(kind: Behavior, credited: Decimal) -> Decimal:
+    return (Decimal(credited) * kind.co2e_g_per_unit).quantize(TENTH)
+
+
+def _cap_reason(uncapped: int, due: int, paid: int) -> str | None:
+    if paid < due:
+        return "budget"
+    if due < uncapped:
+        return "daily"
+    return None
 
 
 def behavior(session: Session, code: str) -> Behavior:
+    """An active behaviour, or 422 on the ``behavior`` field."""
     found = session.get(Behavior, code)
-    if found is None:
-        raise ValidationFailed.on("behavior", f"未知的绿色行为: {code} (unknown behaviour)")
+    if found is None or not found.active:
+        raise ValidationFailed.on("behavior", f"未知或已停用的绿色行为: {code} (unknown or retired behaviour)")
     return found
 
 
 def _daily(session: Session, citizen_id: int, day: date, code: str) -> DailyEarning:
-    row = session.scalar(select(DailyEarning).where(
-        DailyEarning.citizen_id == citizen_id, DailyEarning.day == day, DailyEarning.behavior_code == code))
+    row = session.scalar(
+        select(DailyEarning).where(DailyEarning.citizen_id == citizen_id, DailyEarning.day == day, DailyEarning.behavior_code == code)
+    )
     if row is None:
-        row = DailyEarning(citizen_id=citizen_id, day=day, behavior_code=code, quantity=Decimal(0), coins=0)
+        row = DailyEarning(citizen_id=citizen_id, day=day, behavior_code=code, quantity=Decimal(0), credited=Decimal(0), coins=0)
         session.add(row)
     return row
 
 
-def _coins_for(kind: Behavior, quantity: Decimal) -> int:
-    return math.floor(quantity * kind.coins_per_unit)
+def _book(session: Session, account: Account, kind: Behavior, daily: DailyEarning, paid: int, credited: Decimal, at: datetime, **fields):
+    """Post ``paid`` coins for ``credited`` quantity: the day, the account's CO₂e and the ledger change together."""
+    co2e = co2e_for(kind, credited)
+    daily.coins += paid
+    daily.credited += credited
+    account.co2e_g_total += co2e
+    post_entry(session, account, EntryKind.EARN, paid, behavior_code=kind.code, quantity=credited, co2e_g=co2e, created_at=at, **fields)
 
 
-def award_steps(session: Session, citizen_id: int, day: date, steps: int) -> Award:
-    """The phone reports the day's total steps; the day's coins are recomputed and only the difference paid."""
-    today = local_now().date()
+def credit_steps(
+    session: Session, account: Account, walking: Behavior, day: date, steps: int, *, at: datetime, default_budget: int, note: str
+) -> Award:
+    """The day's total steps: its coins recomputed, only the difference paid (the seed uses this for history too)."""
+    daily = _daily(session, account.citizen_id, day, walking.code)
+    uncapped = coins_for(walking, Decimal(steps))
+    due = max(min(uncapped, walking.daily_cap_coins) - daily.coins, 0)
+    paid = budgets.draw(session, at, due, default_budget)
+    if paid:
+        total = daily.coins + paid
+        if total >= uncapped:
+            credited_total = Decimal(steps)
+        else:
+            credited_total = min(Decimal(steps), (total / walking.coins_per_unit).quantize(CENT, ROUND_DOWN))
+        _book(session, account, walking, daily, paid, max(credited_total - daily.credited, Decimal(0)), at, note=note)
+    daily.quantity = max(daily.quantity, Decimal(steps))
+    reason = "budget" if paid < due else ("daily" if uncapped > walking.daily_cap_coins else None)
+    return Award(paid, reason is not None, reason, account.balance)
+
+
+def credit_event(
+    session: Session,
+    account: Account,
+    kind: Behavior,
+    day: date,
+    quantity: Decimal,
+    *,
+    at: datetime,
+    default_budget: int,
+    daily: DailyEarning | None = None,
+    **fields,
+) -> Award:
+    """One report of ``quantity``: its coins, cut by the day's cap and the month's budget (the seed uses this too)."""
+    daily = daily or _daily(session, account.citizen_id, day, kind.code)
+    uncapped = coins_for(kind, quantity)
+    due = max(min(uncapped, kind.daily_cap_coins - daily.coins), 0)
+    paid = budgets.draw(session, at, due, default_budget)
+    daily.quantity += quantity
+    if paid:
+        credited = quantity if paid == uncapped else (paid / kind.coins_per_unit).quantize(CENT, ROUND_DOWN)
+        _book(session, account, kind, daily, paid, credited, at, **fields)
+    reason = _cap_reason(uncapped, due, paid)
+    return Award(paid, reason is not None, reason, account.balance)
+
+
+def award_steps(session: Session, citizen_id: int, day: date, steps: int, rules: EarnRules = DEFAULT_RULES) -> Award:
+    """The phone reports the day's total steps (today or yesterday); the day's coins are recomputed, never paid twice."""
+    now = utcnow()
+    today = now.astimezone(SHANGHAI).date()
     if day > today:
         raise ValidationFailed.on("date", "不能提交未来日期的步数 (date is in the future)")
-    if day < today - timedelta(days=STEP_SUBMISSION_DAYS - 1):
-        raise ValidationFailed.on("date", f"只能提交最近 {STEP_SUBMISSION_DAYS} 天的步数 (too old)")
+    if day <= today - timedelta(days=rules.step_days):
+        raise ValidationFailed.on("date", f"只能提交最近 {rules.step_days} 天(今天和昨天)的步数 (only today and yesterday)")
     walking = behavior(session, STEPS)
+    if steps > walking.max_per_day:
+        raise ImplausibleReport(
+            f"一天 {steps} 步不合常理,上限 {walking.max_per_day:f} 步 (implausible step count)",
+            details={"steps": [f"每天最多 {walking.max_per_day:f} 步 (at most {walking.max_per_day:f} a day)"]},
+        )
     with unit_of_work(session):
         account = lock_account(session, citizen_id)
-        daily = _daily(session, citizen_id, day, STEPS)
-        uncapped = _coins_for(walking, Decimal(steps))
-        due = min(uncapped, walking.daily_cap_coins)
-        award = max(due - daily.coins, 0)
-        new_steps = max(Decimal(steps) - daily.quantity, Decimal(0))
-        if award or new_steps:
-            co2e = new_steps * walking.co2e_g_per_unit
-            account.co2e_g_total += co2e
-            daily.quantity = max(daily.quantity, Decimal(steps))
-            if award:
-                daily.coins += award
-                post_entry(session, account, EntryKind.EARN, award, behavior_code=STEPS, quantity=new_steps,
-                           co2e_g=co2e, note=f"{day.isoformat()} 步行 {steps} 步")
-        return Award(award, uncapped > walking.daily_cap_coins, account.balance)
+        note = f"{day.isoformat()} 步行 {steps} 步"
+        return credit_steps(session, account, walking, day, steps, at=now, default_budget=rules.default_budget, note=note)
 
 
 def issue_citizen_code(citizen_id: int, secret: str, ttl_seconds: int = CITIZEN_CODE_TTL) -> tuple[str, datetime]:
@@ -131,45 +196,77 @@ def read_citizen_code(code: str, secret: str) -> int:
 
 
 def _event_answer(event: DeviceEvent) -> dict:
-    return {"event_id": event.id, "coins_awarded": event.coins_awarded, "capped": event.capped}
+    reason = event.cap_reason if event.capped else None
+    return {"event_id": event.id, "coins_awarded": event.coins_awarded, "capped": event.capped, "cap_reason": reason}
 
 
-def award_device_event(session: Session, partner: Partner, *, citizen_id: int, behavior_code: str, quantity: Decimal,
-                       occurred_at: datetime, source_event_id: str, lat: float | None = None,
-                       lon: float | None = None) -> dict:
-    """A partner device's report: accepted once per (partner, source_event_id); a replay gets the first answer."""
-    kind = behavior(session, behavior_code)
-    if "device" not in kind.sources or behavior_code not in partner.behaviors:
-        raise Forbidden(f"该设备无权上报“{kind.name}” (partner may not report {behavior_code})")
-    if occurred_at > utcnow() + timedelta(minutes=5):
+def _check_window(occurred_at: datetime, now: datetime, rules: EarnRules) -> None:
+    if occurred_at > now + rules.event_max_ahead:
         raise ValidationFailed.on("occurred_at", "发生时间不能晚于当前时间 (occurred_at is in the future)")
-    lookup = select(DeviceEvent).where(DeviceEvent.partner_id == partner.id,
-                                       DeviceEvent.source_event_id == source_event_id)
-    if (existing := session.scalar(lookup)) is not None:
-        return _event_answer(existing)
-    if session.get(Citizen, citizen_id) is None:
-        raise InvalidCitizenCode()
+    if occurred_at < now - rules.event_max_age:
+        hours = int(rules.event_max_age.total_seconds() // 3600)
+        raise ValidationFailed.on("occurred_at", f"只接受 {hours} 小时内发生的行为 (occurred_at older than {hours} hours)")
+
+
+@dataclass(frozen=True)
+class DeviceReport:
+    citizen_id: int
+    behavior_code: str
+    quantity: Decimal
+    occurred_at: datetime
+    source_event_id: str
+    lat: float | None = None
+    lon: float | None = None
+
+
+class _TooMuchForTheDay(Exception):
+    def __init__(self, reported: Decimal):
+        self.reported = reported
+
+
+def _flag(session: Session, partner: Partner, report: DeviceReport, reason: str) -> None:
+    """Keep an implausible report for officials (its own transaction: the refusal rolls the report back)."""
     try:
         with unit_of_work(session):
-            event = DeviceEvent(partner_id=partner.id, source_event_id=source_event_id, citizen_id=citizen_id,
-                                behavior_code=behavior_code, quantity=quantity, occurred_at=occurred_at)
-            session.add(event)
-            session.flush()  # a concurrent twin waits here on the unique key, then fails
-            account = lock_account(session, citizen_id)
-            daily = _daily(session, citizen_id, occurred_at.astimezone(SHANGHAI).date(), behavior_code)
-            uncapped = _coins_for(kind, quantity)
-            award = max(min(uncapped, kind.daily_cap_coins - daily.coins), 0)
-            co2e = quantity * kind.co2e_g_per_unit
-            daily.quantity += quantity
-            daily.coins += award
-            account.co2e_g_total += co2e
-            event.coins_awarded, event.capped = award, award < uncapped
-            if award:
-                post_entry(session, account, EntryKind.EARN, award, behavior_code=behavior_code, quantity=quantity,
-                           co2e_g=co2e, lat=lat, lon=lon, note=f"{partner.name} {kind.name}")
-            answer = _event_answer(event)
+            session.add(
+                DeviceFlag(
+                    partner_id=partner.id,
+                    source_event_id=report.source_event_id,
+                    behavior_code=report.behavior_code,
+                    citizen_id=report.citizen_id,
+                    quantity=report.quantity,
+                    reason=reason,
+                )
+            )
     except IntegrityError:
-        session.rollback()
+        pass  # this report was flagged before (a replay)
+
+
+def _refuse(session: Session, partner: Partner, report: DeviceReport, reason: str) -> ImplausibleReport:
+    _flag(session, partner, report, reason)
+    return ImplausibleReport(f"{reason},已拒绝并记录该设备 (implausible quantity: refused, device flagged)", details={"quantity": [reason]})
+
+
+def award_device_event(session: Session, partner: Partner, report: DeviceReport, rules: EarnRules = DEFAULT_RULES) -> dict:
+    """A partner device's report: accepted once per (partner, source_event_id); a replay gets the first answer."""
+    kind = behavior(session, report.behavior_code)
+    if "device" not in kind.sources or report.behavior_code not in partner.behaviors:
+        raise Forbidden(f"该设备无权上报“{kind.name}” (partner may not report {report.behavior_code})")
+    lookup = select(DeviceEvent).where(DeviceEvent.partner_id == partner.id, DeviceEvent.source_event_id == report.source_event_id)
+    if (existing := session.scalar(lookup)) is not None:
+        return _event_answer(existing)
+    now = utcnow()
+    _check_window(report.occurred_at, now, rules)
+    if session.get(Citizen, report.citizen_id) is None:
+        raise InvalidCitizenCode()
+    if report.quantity > kind.max_per_event:
+        raise _refuse(session, partner, report, f"单次上报{kind.name} {report.quantity:f}{kind.unit},超过上限 {kind.max_per_event:f}")
+    try:
+        answer = _record_event(session, partner, kind, report, now, rules)
+    except _TooMuchForTheDay as too_much:
+        reason = f"同一居民当天{kind.name}累计 {too_much.reported:f}{kind.unit},超过上限 {kind.max_per_day:f}"
+        raise _refuse(session, partner, report, reason) from None
+    except IntegrityError:
         existing = session.scalar(lookup)
         if existing is None:
             raise
@@ -177,18 +274,57 @@ def award_device_event(session: Session, partner: Partner, *, citizen_id: int, b
     return answer
 
 
+def _record_event(session: Session, partner: Partner, kind: Behavior, report: DeviceReport, now: datetime, rules: EarnRules) -> dict:
+    with unit_of_work(session):
+        event = DeviceEvent(
+            partner_id=partner.id,
+            source_event_id=report.source_event_id,
+            citizen_id=report.citizen_id,
+            behavior_code=kind.code,
+            quantity=report.quantity,
+            occurred_at=report.occurred_at,
+        )
+        session.add(event)
+        session.flush()  # a concurrent twin waits here on the unique key, then fails
+        account = lock_account(session, report.citizen_id)
+        day = report.occurred_at.astimezone(SHANGHAI).date()
+        daily = _daily(session, report.citizen_id, day, kind.code)
+        if daily.quantity + report.quantity > kind.max_per_day:
+            raise _TooMuchForTheDay(daily.quantity + report.quantity)
+        award = credit_event(
+            session,
+            account,
+            kind,
+            day,
+            report.quantity,
+            at=now,
+            default_budget=rules.default_budget,
+            daily=daily,
+            lat=report.lat,
+            lon=report.lon,
+            note=f"{partner.name} {kind.name}",
+        )
+        event.coins_awarded, event.capped, event.cap_reason = award.coins_awarded, award.capped, award.cap_reason
+        return _event_answer(event)
+
+
 def summary(session: Session, citizen_id: int) -> dict:
     account = session.get(Account, citizen_id)
-    today = local_now().date()
-    earned_today = dict(session.execute(select(DailyEarning.behavior_code, DailyEarning.coins).where(
-        DailyEarning.citizen_id == citizen_id, DailyEarning.day == today)).all())
-    behaviors = session.scalars(select(Behavior).order_by(Behavior.code))
+    today = utcnow().astimezone(SHANGHAI).date()
+    earned_today = dict(
+        session.execute(
+            select(DailyEarning.behavior_code, DailyEarning.coins).where(DailyEarning.citizen_id == citizen_id, DailyEarning.day == today)
+        ).all()
+    )
+    behaviors = session.scalars(select(Behavior).where(Behavior.active).order_by(Behavior.code))
+    balance = account.balance if account else 0
     return {
-        "balance": account.balance if account else 0,
+        "balance": balance,
         "earned_total": account.earned_total if account else 0,
         "spent_total": account.spent_total if account else 0,
         "co2e_g_total": float(account.co2e_g_total) if account else 0.0,
         "today_remaining_cap": {b.code: max(b.daily_cap_coins - earned_today.get(b.code, 0), 0) for b in behaviors},
+        "next_expiry": next_expiry(session, citizen_id, balance),
     }
 
 
@@ -202,18 +338,17 @@ def leaderboard(session: Session, *, month: date, community: str | None, limit: 
     start = datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
     end = datetime(month.year + (month.month == 12), month.month % 12 + 1, 1, tzinfo=SHANGHAI)
     earned = func.sum(LedgerEntry.amount).label("earned")
-    stmt = (select(Citizen.name, Citizen.community, earned)
-            .join(Citizen, Citizen.id == LedgerEntry.citizen_id)
-            .where(LedgerEntry.kind == EntryKind.EARN, LedgerEntry.created_at >= start, LedgerEntry.created_at < end)
-            .group_by(Citizen.id, Citizen.name, Citizen.community).order_by(earned.desc(), Citizen.id).limit(limit))
+    stmt = (
+        select(Citizen.name, Citizen.community, earned)
+        .join(Citizen, Citizen.id == LedgerEntry.citizen_id)
+        .where(LedgerEntry.kind == EntryKind.EARN, LedgerEntry.created_at >= start, LedgerEntry.created_at < end)
+        .group_by(Citizen.id, Citizen.name, Citizen.community)
+        .order_by(earned.desc(), Citizen.id)
+        .limit(limit)
+    )
     if community:
         stmt = stmt.where(Citizen.community == community)
-    return [{"rank": i, "name": mask_name(name), "community": comm, "coins": int(coins)}
-            for i, (name, comm, coins) in enumerate(session.execute(stmt), start=1)]
-
-
-def get_behavior_or_404(session: Session, code: str) -> Behavior:
-    found = session.get(Behavior, code)
-    if found is None:
-        raise NotFound("未找到该绿色行为 (behaviour not found)")
-    return found
+    return [
+        {"rank": i, "name": mask_name(name), "community": comm, "coins": int(coins)}
+        for i, (name, comm, coins) in enumerate(session.execute(stmt), start=1)
+    ]

@@ -11,8 +11,8 @@ from api.common.db import local_now, unit_of_work, utcnow
 from api.extensions import db
 from api.greencoins.models import Redemption
 from api.notify.models import SmsMessage
+from tests.assertions import assert_error_shape
 from tests.factories import citizen_headers, staff_headers
-from tests.foundation.test_errors import assert_error_shape
 from tests.greencoins.helpers import grant, green_world, ledger_sum, resident, reward_at, stock_of
 
 
@@ -23,8 +23,11 @@ def _world():
 
 def redeem(client, headers, reward_id, station_id, quantity=1, key=None):
     extra = {"Idempotency-Key": key} if key else {}
-    return client.post("/api/v1/greencoins/redemptions", headers=headers | extra,
-                       json={"reward_id": reward_id, "station_id": station_id, "quantity": quantity})
+    return client.post(
+        "/api/v1/greencoins/redemptions",
+        headers=headers | extra,
+        json={"reward_id": reward_id, "station_id": station_id, "quantity": quantity},
+    )
 
 
 def test_redeeming_takes_coins_and_stock_at_once_and_texts_the_pickup_code(client):
@@ -111,8 +114,29 @@ def test_the_station_fulfils_by_code_once(client):
     assert done.status_code == 200 and done.json["status"] == "fulfilled"
     twice = client.post("/api/v1/greencoins/redemptions/fulfil", json={"code": code}, headers=staff)
     assert_error_shape(twice, 409, "conflict")
-    assert_error_shape(client.post(f"/api/v1/greencoins/redemptions/{done.json['id']}/cancel", headers=headers),
-                       409, "conflict")
+    assert_error_shape(client.post(f"/api/v1/greencoins/redemptions/{done.json['id']}/cancel", headers=headers), 409, "conflict")
+
+
+def test_a_station_account_without_a_station_may_fulfil_no_code(client):
+    headers, citizen_id = resident(client)
+    grant(citizen_id, 100)
+    towel, station = reward_at(stock=10)
+    code = redeem(client, headers, towel, station).json["code"]
+    nowhere = staff_headers(client, "station0", roles=("station",))
+    assert_error_shape(client.post("/api/v1/greencoins/redemptions/fulfil", json={"code": code}, headers=nowhere), 403, "forbidden")
+    db.session.expire_all()
+    assert db.session.scalar(select(Redemption.status)) == "reserved"
+
+
+def test_a_retired_reward_is_not_listed_nor_redeemable(client):
+    headers, citizen_id = resident(client)
+    grant(citizen_id, 100)
+    towel, station = reward_at(stock=10)
+    official = staff_headers(client, "eco1", roles=("eco_official",))
+    assert client.patch(f"/api/v1/greencoins/rewards/{towel}", json={"active": False}, headers=official).status_code == 200
+    assert towel not in {r["id"] for r in client.get("/api/v1/greencoins/rewards").json["items"]}
+    assert_error_shape(redeem(client, headers, towel, station), 404, "not_found")
+    assert ledger_sum(citizen_id) == 100 and stock_of(towel, station) == 10
 
 
 def test_only_a_station_may_fulfil_and_a_code_of_another_station_is_not_found(client):
@@ -120,32 +144,31 @@ def test_only_a_station_may_fulfil_and_a_code_of_another_station_is_not_found(cl
     grant(citizen_id, 100)
     towel, station = reward_at(stock=10)
     code = redeem(client, headers, towel, station).json["code"]
-    assert_error_shape(client.post("/api/v1/greencoins/redemptions/fulfil", json={"code": code}, headers=headers),
-                       403, "forbidden")
+    assert_error_shape(client.post("/api/v1/greencoins/redemptions/fulfil", json={"code": code}, headers=headers), 403, "forbidden")
     _, elsewhere = reward_at(station="白塔镇绿币兑换站")
     staff = staff_headers(client, "station2", roles=("station",), station_id=elsewhere)
-    assert_error_shape(client.post("/api/v1/greencoins/redemptions/fulfil", json={"code": code}, headers=staff),
-                       404, "not_found")
+    assert_error_shape(client.post("/api/v1/greencoins/redemptions/fulfil", json={"code": code}, headers=staff), 404, "not_found")
 
 
-def test_unclaimed_reservations_expire_and_are_refunded_by_the_scheduled_command(client, runner):
+def test_unclaimed_reservations_are_refunded_by_the_scheduled_command(client, runner):
     headers, citizen_id = resident(client)
     grant(citizen_id, 100)
     towel, station = reward_at(stock=10)
     rid = redeem(client, headers, towel, station).json["id"]
     with unit_of_work(db.session):
         db.session.get(Redemption, rid).expires_at = utcnow() - timedelta(minutes=1)
-    result = runner.invoke(args=["greencoins", "expire"])
-    assert "expired and refunded: 1" in result.output
+    result = runner.invoke(args=["greencoins", "refund-unclaimed"])
+    assert "unclaimed reservations refunded: 1" in result.output
     assert ledger_sum(citizen_id) == 100 and stock_of(towel, station) == 10
     db.session.expire_all()
     assert db.session.get(Redemption, rid).status == "expired"
-    assert runner.invoke(args=["greencoins", "expire"]).output.strip().endswith(": 0")
+    kinds = [e["kind"] for e in client.get("/api/v1/greencoins/me/ledger", headers=headers).json["items"]]
+    assert kinds[0] == "refund", "a reservation's coins come back as a refund; `expire` is kept for coins that expire"
+    assert runner.invoke(args=["greencoins", "refund-unclaimed"]).output.strip().endswith(": 0")
 
 
 def test_the_leaderboard_masks_names(client):
     headers, _ = resident(client)
-    client.post("/api/v1/greencoins/me/steps", headers=headers,
-                json={"date": local_now().date().isoformat(), "steps": 9000})
+    client.post("/api/v1/greencoins/me/steps", headers=headers, json={"date": local_now().date().isoformat(), "steps": 9000})
     items = client.get("/api/v1/greencoins/leaderboard?period=month").json["items"]
     assert items[0]["name"] == "周*君" and items[0]["coins"] >= 9 and items[0]["rank"] == 1
