@@ -16,8 +16,17 @@ from config import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+]
 
 
 def free_port() -> int:
@@ -64,21 +73,37 @@ def server(command: list[str], env: dict, health_url: str):
 
 
 @contextmanager
-def browser_page(width: int = 1440, height: int = 1000, **context_options):
-    """A page whose requests to any host but this machine are recorded in ``page.outside_requests``."""
+def chromium():
+    """Debian's Chromium, headless, for as long as the block lasts (one launch can serve many pages)."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", **context_options)
-        page = context.new_page()
-        page.outside_requests = []
-
-        def record(request):
-            host = urlparse(request.url).hostname
-            if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host not in ("127.0.0.1", "localhost"):
-                page.outside_requests.append(request.url)
-
-        page.on("request", record)
         try:
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def page_in(browser, width: int = 1440, height: int = 1000, **context_options):
+    """A fresh context and page whose requests to any host but this machine are recorded in ``page.outside_requests``."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", **context_options)
+    page = context.new_page()
+    page.outside_requests = []
+
+    def record(request):
+        host = urlparse(request.url).hostname
+        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host not in ("127.0.0.1", "localhost"):
+            page.outside_requests.append(request.url)
+
+    page.on("request", record)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@contextmanager
+def browser_page(width: int = 1440, height: int = 1000, **context_options):
+    """A page in a browser of its own (see ``page_in``)."""
+    with chromium() as browser, page_in(browser, width, height, **context_options) as page:
+        yield page
