@@ -20,7 +20,13 @@ CACHE_SECONDS = 60
 
 
 def database_url() -> str:
-    return load_config().SQLALCHEMY_DATABASE_URI
+    """Where the pages read: COCKPIT_DATABASE_URL (a streaming replica), by default the main database."""
+    return load_config().COCKPIT_DATABASE_URL
+
+
+def bureaus() -> frozenset[str]:
+    """The signed-in official's bureaus (set by cockpit/main.py before any page runs)."""
+    return frozenset(st.session_state["official"]["bureaus"])
 
 
 @st.cache_resource

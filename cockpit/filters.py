@@ -40,16 +40,16 @@ def area(label: str, options: dict[str, object], param: str) -> object:
     return options[chosen]
 
 
-def csv_button(frame, name: str) -> None:
-    st.download_button("导出 CSV", frame.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"csv-{name}")
+def csv_button(frame, name: str, status_group: str | None = None) -> None:
+    """CSV of what the table shows: Chinese headings and labels, UTF-8 with a BOM so Excel reads the Chinese."""
+    data = zh(frame, status_group).to_csv(index=False).encode("utf-8-sig")
+    st.download_button("导出 CSV", data, file_name=f"{name}.csv", mime="text/csv", key=f"csv-{name}")
 
 
-def table(frame, name: str, empty: str) -> None:
-    """A table with Chinese headings and its CSV export (English column names, for machines), or a reassuring line
-    when there is nothing to show."""
+def table(frame, name: str, empty: str, status_group: str | None = None) -> None:
+    """A table with Chinese headings and its CSV export, or a reassuring line when there is nothing to show."""
     if len(frame):
-        st.dataframe(zh(frame), width="stretch", hide_index=True)
-        csv_button(frame, name)
+        st.dataframe(zh(frame, status_group), width="stretch", hide_index=True)
+        csv_button(frame, name, status_group)
     else:
         st.success(empty)
