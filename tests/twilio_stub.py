@@ -23,7 +23,7 @@ class TwilioStub:
             def log_message(self, *args):  # keep test output quiet
                 pass
 
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 status, body = stub._answer(self.path, form, self.headers.get("Authorization", ""))
@@ -41,8 +41,9 @@ class TwilioStub:
 
     def fail_next(self, status: int, code: int = 20500, message: str = "stub failure") -> None:
         """Script the next answer: an error like Twilio's (e.g. 429, 500, or 400 with code 21211)."""
-        self.script.append((status, {"code": code, "message": message, "status": status,
-                                     "more_info": f"https://www.twilio.com/docs/errors/{code}"}))
+        self.script.append(
+            (status, {"code": code, "message": message, "status": status, "more_info": f"https://www.twilio.com/docs/errors/{code}"})
+        )
 
     def _answer(self, path: str, form: dict, auth: str) -> tuple[int, dict]:
         time.sleep(self.delay)
@@ -52,9 +53,18 @@ class TwilioStub:
                 return self.script.popleft()
         sid = "SM" + uuid.uuid4().hex
         account = path.split("/")[3] if path.count("/") >= 4 else "AC"
-        return 201, {"sid": sid, "account_sid": account, "to": form.get("To"), "from": form.get("From"),
-                     "body": form.get("Body"), "status": "queued", "num_segments": "1", "direction": "outbound-api",
-                     "api_version": "2010-04-01", "uri": f"{path[:-5]}/{sid}.json"}
+        return 201, {
+            "sid": sid,
+            "account_sid": account,
+            "to": form.get("To"),
+            "from": form.get("From"),
+            "body": form.get("Body"),
+            "status": "queued",
+            "num_segments": "1",
+            "direction": "outbound-api",
+            "api_version": "2010-04-01",
+            "uri": f"{path[:-5]}/{sid}.json",
+        }
 
     @property
     def sent_bodies(self) -> list[str]:

@@ -13,9 +13,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 
+from api.common.db import utcnow
 from api.extensions import db
 from api.notify import service
 from api.notify.providers import provider_from_config
+from api.ops import service as ops
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +36,13 @@ def notify() -> None:
 @with_appcontext
 def send_pending_command(batch_size: int) -> None:
     """Send every message that is due, once, then exit."""
-    counts = service.send_pending(db.session, provider_from_config(current_app.config),
-                                  service.SendPolicy.from_config(current_app.config),
-                                  worker_id=_worker_id(), batch_size=batch_size)
+    counts = service.send_pending(
+        db.session(),
+        provider_from_config(current_app.config),
+        service.SendPolicy.from_config(current_app.config),
+        worker_id=_worker_id(),
+        batch_size=batch_size,
+    )
     click.echo(" ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "nothing due")
 
 
@@ -55,12 +61,16 @@ def worker_command(interval: float, batch_size: int) -> None:
     click.echo(f"notify worker {worker_id} started with provider {provider.name}")
     while not stop.is_set():
         try:
-            counts = service.send_pending(db.session, provider, policy, worker_id=worker_id, batch_size=batch_size)
+            counts = service.send_pending(db.session(), provider, policy, worker_id=worker_id, batch_size=batch_size)
         except OperationalError:
             logger.exception("database unavailable; retrying in %.0f s", interval)
             counts = {}
         if counts:
             click.echo(" ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+        try:
+            ops.beat(db.session(), worker_id, "notify", utcnow())  # readiness and /metrics: a worker is working the outbox
+        except OperationalError:
+            logger.warning("heartbeat not recorded: database unavailable")
         db.session.remove()
         stop.wait(interval)
     click.echo(f"notify worker {worker_id} stopped")

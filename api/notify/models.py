@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.common.db import UTCDateTime, str_enum, utcnow
-from api.extensions import db
+from api.common.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class MessageStatus(enum.StrEnum):
@@ -29,7 +28,7 @@ class MessageKind(enum.StrEnum):
     REMINDER = "reminder"  # held back during quiet hours
 
 
-class SmsMessage(db.Model):
+class SmsMessage(Base):
     __tablename__ = "sms_messages"
     __table_args__ = (
         Index("ix_sms_messages_due", "status", "next_attempt_at"),

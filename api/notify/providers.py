@@ -43,8 +43,7 @@ class SmsProvider(ABC):
             logger.warning("sms %s to %s via %s failed: %s", message_id, mask_phone(phone), self.name, exc)
             raise
         elapsed_ms = (time.perf_counter() - started) * 1000
-        logger.info("sms %s to %s via %s accepted as %s in %.0f ms", message_id, mask_phone(phone), self.name,
-                    provider_id, elapsed_ms)
+        logger.info("sms %s to %s via %s accepted as %s in %.0f ms", message_id, mask_phone(phone), self.name, provider_id, elapsed_ms)
         return provider_id
 
     @abstractmethod
@@ -70,7 +69,7 @@ class _RebasedHttpClient(TwilioHttpClient):
 
     def request(self, method, url, *args, **kwargs):
         if url.startswith("https://api.twilio.com"):
-            url = self.base_url + url[len("https://api.twilio.com"):]
+            url = self.base_url + url[len("https://api.twilio.com") :]
         return super().request(method, url, *args, **kwargs)
 
 
@@ -78,9 +77,16 @@ class _RebasedHttpClient(TwilioHttpClient):
 _PERMANENT_TWILIO_CODES = {21211, 21408, 21610, 21612, 21614, 30003, 30005, 30006, 30007}
 # What an official reads for the codes a county's messages meet most.
 _TWILIO_CODES_ZH = {
-    21211: "手机号码无效", 21408: "未开通该地区发送权限", 21610: "用户已退订短信", 21612: "无法发送到该号码",
-    21614: "不是手机号码", 30003: "手机无法接通(关机或不在服务区)", 30005: "号码不存在", 30006: "固话或运营商无法送达",
-    30007: "被运营商拦截", 30008: "未知错误",
+    21211: "手机号码无效",
+    21408: "未开通该地区发送权限",
+    21610: "用户已退订短信",
+    21612: "无法发送到该号码",
+    21614: "不是手机号码",
+    30003: "手机无法接通(关机或不在服务区)",
+    30005: "号码不存在",
+    30006: "固话或运营商无法送达",
+    30007: "被运营商拦截",
+    30008: "未知错误",
 }
 
 
@@ -96,8 +102,9 @@ def describe_error(code, detail: str) -> str:
 class TwilioProvider(SmsProvider):
     name = "twilio"
 
-    def __init__(self, account_sid: str, auth_token: str, from_: str, *, base_url: str = "",
-                 status_callback: str = "", timeout: float = 10.0):
+    def __init__(
+        self, account_sid: str, auth_token: str, from_: str, *, base_url: str = "", status_callback: str = "", timeout: float = 10.0
+    ):
         if not (account_sid and auth_token and from_):
             raise ValueError("twilio 需要 TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM")
         http_client = _RebasedHttpClient(base_url, timeout=timeout) if base_url else TwilioHttpClient(timeout=timeout)
@@ -107,8 +114,7 @@ class TwilioProvider(SmsProvider):
 
     def _send(self, phone: str, body: str, loggable: str) -> str:
         try:
-            message = self.client.messages.create(to=e164(phone), from_=self.from_, body=body,
-                                                  status_callback=self.status_callback)
+            message = self.client.messages.create(to=e164(phone), from_=self.from_, body=body, status_callback=self.status_callback)
         except TwilioRestException as exc:
             if exc.status == 429 or exc.status >= 500:
                 raise TransientSmsError(f"twilio {exc.status}: {exc.msg}") from exc
@@ -125,7 +131,11 @@ def provider_from_config(config) -> SmsProvider:
     if name == "console":
         return ConsoleProvider()
     if name == "twilio":
-        return TwilioProvider(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], config["TWILIO_FROM"],
-                              base_url=config["TWILIO_API_BASE_URL"],
-                              status_callback=config["TWILIO_STATUS_CALLBACK_URL"])
+        return TwilioProvider(
+            config["TWILIO_ACCOUNT_SID"],
+            config["TWILIO_AUTH_TOKEN"],
+            config["TWILIO_FROM"],
+            base_url=config["TWILIO_API_BASE_URL"],
+            status_callback=config["TWILIO_STATUS_CALLBACK_URL"],
+        )
     raise ValueError(f"unknown SMS_PROVIDER {name!r} (console or twilio)")

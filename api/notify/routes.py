@@ -7,7 +7,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from twilio.request_validator import RequestValidator
 
-from api.auth.guards import audit, requires
+from api.auth.guards import current_principal, requires
+from api.auth.roles import OFFICIAL_ROLES
 from api.common.pii import mask_phone
 from api.errors import Forbidden, ValidationFailed
 from api.extensions import db
@@ -18,16 +19,22 @@ blp = Blueprint("notify", __name__, url_prefix="/api/v1/notify", description="çŸ
 
 def _masked(message) -> dict:
     return {
-        "id": message.id, "phone": mask_phone(message.phone), "template": message.template,
-        "body": service.masked_body(message), "kind": message.kind,
-        "status": message.status, "attempts": message.attempts, "last_error": message.last_error,
-        "created_at": message.created_at, "sent_at": message.sent_at,
+        "id": message.id,
+        "phone": mask_phone(message.phone),
+        "template": message.template,
+        "body": service.masked_body(message),
+        "kind": message.kind,
+        "status": message.status,
+        "attempts": message.attempts,
+        "last_error": message.last_error,
+        "created_at": message.created_at,
+        "sent_at": message.sent_at,
     }
 
 
 @blp.route("/twilio/status")
 class TwilioStatusCallback(MethodView):
-    @blp.response(204)
+    @blp.response(204, description="Recorded, or acknowledged and logged for a message this system does not know")
     @blp.doc(parameters=[{"in": "header", "name": "X-Twilio-Signature", "required": True, "schema": {"type": "string"}}])
     def post(self):
         """Twilio's delivery status callback (signed with the account's auth token)"""
@@ -45,12 +52,11 @@ class TwilioStatusCallback(MethodView):
 
 @blp.route("/messages")
 class Messages(MethodView):
-    @requires("official")
+    @requires(*OFFICIAL_ROLES)
     @blp.arguments(schemas.MessageListArgs, location="query")
     @blp.response(200, schemas.MessagePage)
     def get(self, args):
         """Messages and their delivery status (officials; phones and names masked)"""
-        page = service.list_messages(db.session, **args)
-        audit("notify.messages.list", detail=f"status={args['status']} count={len(page['items'])}")
-        db.session.commit()
+        principal = current_principal()
+        page = service.list_messages(db.session, viewer=principal.actor, roles=principal.roles, ip=request.remote_addr, **args)
         return {"items": [_masked(m) for m in page["items"]], "next_cursor": page["next_cursor"]}

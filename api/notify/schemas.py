@@ -4,10 +4,12 @@ from marshmallow import Schema, fields, validate
 
 from api.common.schemas import LocalDateTime, PageArgs, page_schema
 from api.notify.models import MessageStatus
+from api.notify.templates import TEMPLATES
 
 
 class MessageListArgs(PageArgs):
     status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in MessageStatus]))
+    template = fields.String(load_default=None, validate=validate.OneOf(sorted(TEMPLATES)))
 
 
 class MessageOut(Schema):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from api import create_app
-from tests.foundation.test_errors import assert_error_shape
+from tests.assertions import assert_error_shape
 
 pytestmark = pytest.mark.postgres
 
@@ -70,8 +70,11 @@ def test_the_api_answers_503_while_the_database_is_gone_and_recovers_when_it_ret
     url = make_url(database_url)
     proxy = CuttableProxy(url.port or 5432)
     try:
-        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url.set(host="127.0.0.1", port=proxy.port)
-                         .render_as_string(hide_password=False), PROPAGATE_EXCEPTIONS=False)
+        app = create_app(
+            "testing",
+            SQLALCHEMY_DATABASE_URI=url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
+            PROPAGATE_EXCEPTIONS=False,
+        )
         client = app.test_client()
         assert client.get("/api/v1/health").json == {"status": "ok", "database": "ok"}
 
@@ -79,8 +82,7 @@ def test_the_api_answers_503_while_the_database_is_gone_and_recovers_when_it_ret
         body = assert_error_shape(client.get("/api/v1/health"), 503, "database_unavailable")
         assert body["details"] == {"database": "unavailable"}
         assert_error_shape(client.get("/api/v1/greencoins/behaviors"), 503, "database_unavailable")
-        assert_error_shape(client.post("/api/v1/auth/login", json={"username": "official", "password": "x"}), 503,
-                           "database_unavailable")
+        assert_error_shape(client.post("/api/v1/auth/login", json={"username": "official", "password": "x"}), 503, "database_unavailable")
 
         proxy.restore()
         assert client.get("/api/v1/health").json == {"status": "ok", "database": "ok"}

@@ -8,6 +8,7 @@ import sys
 import time
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from api.common.db import unit_of_work
@@ -16,6 +17,8 @@ from api.notify import service
 from api.notify.models import MessageStatus, SmsMessage
 from config import PROJECT_ROOT
 from tests.notify.test_workers_concurrently import worker_env
+
+pytestmark = pytest.mark.servers
 
 
 def test_a_worker_killed_mid_batch_leaves_nothing_unsent_and_nothing_sent_twice(database_url, twilio_stub):
@@ -36,8 +39,14 @@ def test_a_worker_killed_mid_batch_leaves_nothing_unsent_and_nothing_sent_twice(
 
     time.sleep(1.5)  # past SMS_SENDING_TIMEOUT_SECONDS: the dead worker's claims may be swept
     twilio_stub.delay = 0
-    restarted = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "notify", "send-pending"],
-                               cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    restarted = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "notify", "send-pending"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert restarted.returncode == 0, restarted.stdout + restarted.stderr
 
     per_body = Counter(twilio_stub.sent_bodies)

@@ -135,8 +135,7 @@ def test_the_same_dedupe_key_is_enqueued_once():
 
 def test_reminders_wait_for_the_end_of_quiet_hours_but_receipts_do_not(twilio_stub):
     late_evening = Clock(datetime(2026, 11, 20, 14, 30, tzinfo=UTC))  # 22:30 in Shanghai
-    reminder = queue("pickup_reminder", not_before=late_evening.now, vessel_no="浙椒渔77033", window="08:00–10:00",
-                     port="椒江中心渔港")
+    reminder = queue("pickup_reminder", not_before=late_evening.now, vessel_no="浙椒渔77033", window="08:00–10:00", port="椒江中心渔港")
     receipt = queue("test_message", phone="13800000002", not_before=late_evening.now, text="receipt")
     assert send(twilio_stub, late_evening) == {"pending": 1, "sent": 1}
     db.session.refresh(reminder)

@@ -21,9 +21,14 @@ from config import PROJECT_ROOT
 
 def worker_env(database_url: str, stub) -> dict:
     return os.environ | {
-        "APP_ENV": "development", "DATABASE_URL": database_url, "SMS_PROVIDER": "twilio",
-        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "stub", "TWILIO_FROM": "+15005550006",
-        "TWILIO_API_BASE_URL": stub.base_url, "SMS_PER_PHONE_PER_HOUR": "1000",
+        "APP_ENV": "development",
+        "DATABASE_URL": database_url,
+        "SMS_PROVIDER": "twilio",
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_AUTH_TOKEN": "stub",
+        "TWILIO_FROM": "+15005550006",
+        "TWILIO_API_BASE_URL": stub.base_url,
+        "SMS_PER_PHONE_PER_HOUR": "1000",
     }
 
 
@@ -33,8 +38,17 @@ def test_four_workers_at_once_send_each_of_200_messages_exactly_once(database_ur
         for i in range(200):
             service.enqueue(db.session, f"139{i:08d}", "test_message", {"text": f"message-{i}"})
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "notify", "send-pending", "--batch-size", "5"]
-    workers = [subprocess.Popen(command, cwd=PROJECT_ROOT, env=worker_env(database_url, twilio_stub),
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(4)]
+    workers = [
+        subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=worker_env(database_url, twilio_stub),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     outputs = [w.communicate(timeout=120)[0] for w in workers]
     assert all(w.returncode == 0 for w in workers), outputs
     sent_per_body = Counter(twilio_stub.sent_bodies)
@@ -45,12 +59,14 @@ def test_four_workers_at_once_send_each_of_200_messages_exactly_once(database_ur
     assert sum("sent=" in o for o in outputs) >= 2, f"the work was not shared: {outputs}"
 
 
+@pytest.mark.servers
 def test_the_worker_sends_then_stops_cleanly_on_sigterm(database_url, twilio_stub):
     with unit_of_work(db.session):
         service.enqueue(db.session, "13800000001", "test_message", {"text": "worker"})
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "notify", "worker", "--interval", "0.2"]
-    worker = subprocess.Popen(command, cwd=PROJECT_ROOT, env=worker_env(database_url, twilio_stub),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    worker = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=worker_env(database_url, twilio_stub), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     deadline = time.monotonic() + 30
     while not twilio_stub.requests and time.monotonic() < deadline:
         time.sleep(0.1)
