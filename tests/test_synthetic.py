@@ -46,12 +46,12 @@ def test_synthetic_seed_makes_the_counts_it_promises(runner):
 
 def test_synthetic_ledgers_are_consistent_with_the_balances(runner):
     _seed(runner)
-    sums = dict(db.session.execute(select(LedgerEntry.citizen_id, func.sum(LedgerEntry.amount))
-                                   .group_by(LedgerEntry.citizen_id)).all())
+    sums = dict(db.session.execute(select(LedgerEntry.citizen_id, func.sum(LedgerEntry.amount)).group_by(LedgerEntry.citizen_id)).all())
     accounts = db.session.scalars(select(Account)).all()
     assert accounts and {a.citizen_id: a.balance for a in accounts} == sums
-    last = db.session.execute(select(LedgerEntry.citizen_id, LedgerEntry.balance_after)
-                              .order_by(LedgerEntry.citizen_id, LedgerEntry.id)).all()
+    last = db.session.execute(
+        select(LedgerEntry.citizen_id, LedgerEntry.balance_after).order_by(LedgerEntry.citizen_id, LedgerEntry.id)
+    ).all()
     final = {citizen: after for citizen, after in last}  # the last entry of each citizen
     assert final == sums
     assert set(db.session.scalars(select(LedgerEntry.kind).distinct())) == {EntryKind.EARN}

@@ -18,11 +18,13 @@ DEMO_PARTNER_KEY = "demo-bin-key"
 
 
 def seed_accounts(session: Session) -> None:
-    upsert_staff(session, username="official", password=DEMO_PASSWORD, roles=["official"], display_name="区教育局 陈科长")
-    upsert_staff(session, username="collector1", password=DEMO_PASSWORD, roles=["collector"],
-                 display_name="海洋云仓 收集船组一")
-    upsert_staff(session, username="station1", password=DEMO_PASSWORD, roles=["station"],
-                 display_name="南峰街道 绿币兑换站")
+    upsert_staff(session, username="official", password=DEMO_PASSWORD, roles=["admin"], display_name="区大数据中心 管理员")
+    upsert_staff(session, username="edu1", password=DEMO_PASSWORD, roles=["edu_official"], display_name="区教育局 陈科长")
+    upsert_staff(session, username="eco1", password=DEMO_PASSWORD, roles=["eco_official"], display_name="生态环境分局 林科长")
+    upsert_staff(session, username="ocean1", password=DEMO_PASSWORD, roles=["ocean_official"], display_name="海洋与渔业局 郑科长")
+    upsert_staff(session, username="dispatcher1", password=DEMO_PASSWORD, roles=["dispatcher"], display_name="海洋云仓 调度中心")
+    upsert_staff(session, username="collector1", password=DEMO_PASSWORD, roles=["collector"], display_name="海洋云仓 收集船组一")
+    upsert_staff(session, username="station1", password=DEMO_PASSWORD, roles=["station"], display_name="南峰街道 绿币兑换站")
     add_partner_key(session, partner_name="仙居智能垃圾分类箱", behaviors=["garbage_sorting"], key=DEMO_PARTNER_KEY)
 
 
@@ -42,9 +44,9 @@ def seed_demo(session: Session, config) -> list[str]:
     seed_accounts(session)
     citizens = seed_residents(session, config["PII_HASH_KEY"])
     return [
-        f"staff accounts: 3, partner keys: 1, residents: {len(DEMO_RESIDENTS)}",
+        f"staff accounts: 7, partner keys: 1, residents: {len(DEMO_RESIDENTS)}",
         seed_greencoins(session, [citizens["walker"], citizens["parent_a"], citizens["captain_green"]]),
-        seed_pickup(session, citizens),
+        seed_pickup(session, citizens, config["PII_HASH_KEY"]),
         seed_admission(session, config["PII_HASH_KEY"]),
         seed_message_history(session),
     ]

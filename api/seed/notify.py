@@ -38,33 +38,40 @@ def _history_events(session: Session, since) -> list[tuple]:
     """(when, phone, template, params, key) of every message the last 30 days' events caused."""
     events = []
     decided = session.execute(
-        select(Application, Citizen.phone).join(Citizen, Citizen.id == Application.citizen_id)
-        .where(Application.status.in_([ApplicationStatus.ADMITTED, ApplicationStatus.REJECTED]),
-               Application.decided_at >= since))
+        select(Application, Citizen.phone)
+        .join(Citizen, Citizen.id == Application.citizen_id)
+        .where(Application.status.in_([ApplicationStatus.ADMITTED, ApplicationStatus.REJECTED]), Application.decided_at >= since)
+    )
     for application, phone in decided:
         template = "admission_admitted" if application.status == ApplicationStatus.ADMITTED else "admission_rejected"
-        events.append((application.decided_at, phone, template, decision_params(application),
-                       f"application:{application.id}"))
+        events.append((application.decided_at, phone, template, decision_params(application), f"application:{application.id}"))
     receipts = session.execute(
-        select(Booking, Vessel, Citizen.phone).join(Vessel, Vessel.id == Booking.vessel_id)
+        select(Booking, Vessel, Citizen.phone)
+        .join(Vessel, Vessel.id == Booking.vessel_id)
         .join(Citizen, Citizen.id == Booking.booked_by)
-        .where(Booking.status == BookingStatus.COLLECTED, Booking.collected_at >= since))
+        .where(Booking.status == BookingStatus.COLLECTED, Booking.collected_at >= since)
+    )
     for booking, vessel, phone in receipts:
-        events.append((booking.collected_at, phone, "pickup_collected", receipt_params(session, booking, vessel),
-                       f"booking:{booking.id}"))
+        events.append((booking.collected_at, phone, "pickup_collected", receipt_params(session, booking, vessel), f"booking:{booking.id}"))
     redemptions = session.execute(
-        select(Redemption, Citizen.phone).join(Citizen, Citizen.id == Redemption.citizen_id)
-        .where(Redemption.created_at >= since))
+        select(Redemption, Citizen.phone).join(Citizen, Citizen.id == Redemption.citizen_id).where(Redemption.created_at >= since)
+    )
     for redemption, phone in redemptions:
-        events.append((redemption.created_at, phone, "redemption_code",
-                       code_params(redemption, redemption.reward, redemption.station), f"redemption:{redemption.id}"))
+        events.append(
+            (
+                redemption.created_at,
+                phone,
+                "redemption_code",
+                code_params(redemption, redemption.reward, redemption.station),
+                f"redemption:{redemption.id}",
+            )
+        )
     return sorted(events, key=lambda event: event[0])
 
 
 def seed_message_history(session: Session) -> str:
     with unit_of_work(session):
-        seeded = session.scalar(select(func.count()).select_from(SmsMessage).where(
-            SmsMessage.dedupe_key.startswith(DEDUPE_PREFIX)))
+        seeded = session.scalar(select(func.count()).select_from(SmsMessage).where(SmsMessage.dedupe_key.startswith(DEDUPE_PREFIX)))
         if seeded:
             return f"sms history: {seeded} messages"
         rng = random.Random(12345)
@@ -80,5 +87,6 @@ def seed_message_history(session: Session) -> str:
                 message.sent_at = when + timedelta(seconds=rng.randint(1, 5))
                 message.provider_message_id = f"SM{rng.getrandbits(128):032x}"
             if message.status in (MessageStatus.DELIVERED, MessageStatus.UNDELIVERED):
+                assert message.sent_at is not None  # set above: delivered or not, it was sent
                 message.status_updated_at = message.sent_at + timedelta(seconds=rng.randint(3, 40))
     return f"sms history: {len(events)} messages"

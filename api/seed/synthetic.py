@@ -17,11 +17,11 @@ from shapely.geometry import mapping
 from sqlalchemy import JSON, func, insert, select
 from sqlalchemy.orm import Session
 
+from api.admission.calendar import admission_year
 from api.admission.geo import invalidate
 from api.admission.models import Address, Application, ApplicationStatus, Level, School, SeatPlan
-from api.admission.service import admission_year
 from api.auth.models import Citizen
-from api.common.db import SHANGHAI, local_now, utcnow
+from api.common.db import SHANGHAI, utcnow
 from api.greencoins.models import Account, EntryKind, LedgerEntry
 from api.notify.models import MessageStatus, SmsMessage
 from api.notify.templates import template
@@ -74,14 +74,16 @@ def _copy(session: Session, table, rows: Iterator[dict], progress: Progress, lab
     dialect = session.get_bind().dialect
     quote = dialect.identifier_preparer.quote
     for batch in _chunks(rows):
-        defaults = {c.name: c.default.arg for c in table.columns
-                    if c.name not in batch[0] and c.default is not None and not c.default.is_sequence}
+        defaults = {
+            c.name: c.default.arg for c in table.columns if c.name not in batch[0] and c.default is not None and not c.default.is_sequence
+        }
         columns = [table.c[name] for name in [*batch[0], *defaults]]
-        convert = [_to_json if isinstance(c.type, JSON) else c.type.bind_processor(dialect) or (lambda value: value)
-                   for c in columns]
+        convert = [_to_json if isinstance(c.type, JSON) else c.type.bind_processor(dialect) or (lambda value: value) for c in columns]
         records = [[row[c.name] if c.name in row else _default(defaults[c.name]) for c in columns] for row in batch]
         sql = f"COPY {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(c.name) for c in columns)}) FROM STDIN"
-        with session.connection().connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+        driver = session.connection().connection.driver_connection
+        assert driver is not None  # a live connection (the psycopg one: COPY is PostgreSQL only)
+        with driver.cursor() as cursor, cursor.copy(sql) as copy:
             for record in records:
                 copy.write_row([fn(v) if v is not None else None for fn, v in zip(convert, record, strict=True)])
         progress(label, len(batch))
@@ -106,9 +108,16 @@ def _ids_after(session: Session, column, last_before: int) -> list[int]:
 
 
 def counts(scale: float) -> dict[str, int]:
-    return {"schools": max(int(50 * scale), 4), "addresses": int(20_000 * scale), "residents": int(100_000 * scale),
-            "ledger": int(1_000_000 * scale), "vessels": max(int(1_000 * scale), 10), "pickups": int(100_000 * scale),
-            "applications": int(20_000 * scale), "messages": int(100_000 * scale)}
+    return {
+        "schools": max(int(50 * scale), 4),
+        "addresses": int(20_000 * scale),
+        "residents": int(100_000 * scale),
+        "ledger": int(1_000_000 * scale),
+        "vessels": max(int(1_000 * scale), 10),
+        "pickups": int(100_000 * scale),
+        "applications": int(20_000 * scale),
+        "messages": int(100_000 * scale),
+    }
 
 
 def seed_synthetic(session: Session, scale: float, progress: Progress, seed: int = 7) -> dict[str, int]:
@@ -121,37 +130,98 @@ def seed_synthetic(session: Session, scale: float, progress: Progress, seed: int
 
     # Residents
     last_citizen = _max_id(session, Citizen.id)
-    _bulk(session, Citizen, ({"id_number_hash": f"{run}-{i}", "id_number_masked": "331002********0000",
-                              "name": f"居民{i}", "phone": f"13{i % 10}{i:08d}"[:11], "community": f"社区{i % 200}",
-                              "created_at": now} for i in range(n["residents"])), progress, "residents")
+    _bulk(
+        session,
+        Citizen,
+        (
+            {
+                "id_number_hash": f"{run}-{i}",
+                "id_number_masked": "331002********0000",
+                "name": f"居民{i}",
+                "phone": f"13{i % 10}{i:08d}"[:11],
+                "community": f"社区{i % 200}",
+                "created_at": now,
+            }
+            for i in range(n["residents"])
+        ),
+        progress,
+        "residents",
+    )
     citizens = _ids_after(session, Citizen.id, last_citizen)
 
     # Schools and catchments (a grid of the district), addresses
     cols = max(int((n["schools"] // 2) ** 0.5), 2)
     rows_ = max(n["schools"] // 2 // cols, 1)
     school_rows = []
-    year = admission_year(local_now().date())
+    year = admission_year()  # ADMISSION_YEAR when set, as the API
     for level in (Level.PRIMARY, Level.JUNIOR):
         for k, cell in enumerate(catchment_polygons(rng, cols, rows_)):
             point = cell.representative_point()
-            school_rows.append({"name": f"{run}-{level.value}-{k}", "level": level, "ownership": "public", "address": "",
-                                "lat": point.y, "lon": point.x, "catchment": mapping(cell), "catchment_updated_at": now})
+            school_rows.append(
+                {
+                    "name": f"{run}-{level.value}-{k}",
+                    "level": level,
+                    "ownership": "public",
+                    "address": "",
+                    "lat": point.y,
+                    "lon": point.x,
+                    "catchment": mapping(cell),
+                    "catchment_updated_at": now,
+                }
+            )
     session.execute(insert(School), school_rows)
     schools = list(session.scalars(select(School.id).where(School.name.like(f"{run}-%"))))
     session.execute(insert(SeatPlan), [{"school_id": s, "year": year, "planned": 10_000} for s in schools])
     progress("schools", len(schools))
-    _bulk(session, Address, ({"name": f"合成小区{i // 20}号{i % 20}幢", "community": f"合成小区{i // 20}", "street": "",
-                              "lat": rng.uniform(SOUTH, NORTH), "lon": rng.uniform(WEST, EAST)}
-                             for i in range(n["addresses"])), progress, "addresses")
+    _bulk(
+        session,
+        Address,
+        (
+            {
+                "name": f"合成小区{i // 20}号{i % 20}幢",
+                "community": f"合成小区{i // 20}",
+                "street": "",
+                "lat": rng.uniform(SOUTH, NORTH),
+                "lon": rng.uniform(WEST, EAST),
+            }
+            for i in range(n["addresses"])
+        ),
+        progress,
+        "addresses",
+    )
 
     # Applications
-    statuses = list(ApplicationStatus)
-    _bulk(session, Application, ({
-        "citizen_id": citizens[i % len(citizens)], "child_hash": f"{run}-child-{i}", "child_name": f"孩子{i}",
-        "child_id_masked": "331002********0000", "child_birth_date": date(year - 6, 1, 1), "level": Level.PRIMARY,
-        "year": year, "school_id": schools[i % len(schools)], "category": "ABC"[i % 3], "status": statuses[i % 5],
-        "active_key": None, "submitted_at": now - timedelta(days=i % 60)} for i in range(n["applications"])),
-        progress, "applications")
+    # The first release's five statuses, as before: allocation-run statuses need a run (bench/allocation.py makes one).
+    statuses = [
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.REVIEWING,
+        ApplicationStatus.ADMITTED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.WITHDRAWN,
+    ]
+    _bulk(
+        session,
+        Application,
+        (
+            {
+                "citizen_id": citizens[i % len(citizens)],
+                "child_hash": f"{run}-child-{i}",
+                "child_name": f"孩子{i}",
+                "child_id_masked": "331002********0000",
+                "child_birth_date": date(year - 6, 1, 1),
+                "level": Level.PRIMARY,
+                "year": year,
+                "school_id": schools[i % len(schools)],
+                "category": "ABC"[i % 3],
+                "status": statuses[i % 5],
+                "active_key": None,
+                "submitted_at": now - timedelta(days=i % 60),
+            }
+            for i in range(n["applications"])
+        ),
+        progress,
+        "applications",
+    )
 
     # Green coins: earn entries per resident over a year, consistent balances
     per_citizen = max(n["ledger"] // len(citizens), 1)
@@ -163,24 +233,52 @@ def seed_synthetic(session: Session, scale: float, progress: Progress, seed: int
             for j in range(per_citizen):
                 amount = rng.randint(1, 20)
                 balance += amount
-                yield {"citizen_id": c, "kind": EntryKind.EARN, "amount": amount, "balance_after": balance,
-                       "behavior_code": "walking" if j % 3 else "garbage_sorting", "quantity": Decimal(amount),
-                       "co2e_g": Decimal(amount * 60), "lat": 28.85 + rng.uniform(-0.05, 0.05) if j % 3 == 0 else None,
-                       "lon": 120.73 + rng.uniform(-0.06, 0.06) if j % 3 == 0 else None,
-                       "created_at": now - timedelta(days=365 * (per_citizen - j) / per_citizen, hours=rng.random())}
+                yield {
+                    "citizen_id": c,
+                    "kind": EntryKind.EARN,
+                    "amount": amount,
+                    "balance_after": balance,
+                    "behavior_code": "walking" if j % 3 else "garbage_sorting",
+                    "quantity": Decimal(amount),
+                    "co2e_g": Decimal(amount * 60),
+                    "lat": 28.85 + rng.uniform(-0.05, 0.05) if j % 3 == 0 else None,
+                    "lon": 120.73 + rng.uniform(-0.06, 0.06) if j % 3 == 0 else None,
+                    "created_at": now - timedelta(days=365 * (per_citizen - j) / per_citizen, hours=rng.random()),
+                }
             balances[c] = balance
 
     _bulk(session, LedgerEntry, ledger_rows(), progress, "ledger rows")
-    _bulk(session, Account, ({"citizen_id": c, "balance": b, "earned_total": b, "spent_total": 0,
-                              "co2e_g_total": Decimal(b * 60)} for c, b in balances.items()), progress, "accounts")
+    _bulk(
+        session,
+        Account,
+        (
+            {"citizen_id": c, "balance": b, "earned_total": b, "spent_total": 0, "co2e_g_total": Decimal(b * 60)}
+            for c, b in balances.items()
+        ),
+        progress,
+        "accounts",
+    )
 
     # Vessels and a year of collected pickups
     last_vessel = _max_id(session, Vessel.id)
-    numbered = session.scalar(select(func.count()).where(Vessel.vessel_no.like("浙台渔%")))
-    _bulk(session, Vessel, ({"vessel_no": f"浙台渔{(numbered + i) % 100000:05d}", "name": "",
-                             "home_port_id": ports[i % len(ports)].id, "credit_score": 60 + i % 41,
-                             "credit_color": "green" if i % 41 >= 20 else ("yellow" if i % 41 >= 10 else "red"),
-                             "created_at": now} for i in range(n["vessels"])), progress, "vessels")
+    numbered = session.execute(select(func.count()).where(Vessel.vessel_no.like("浙台渔%"))).scalar_one()
+    _bulk(
+        session,
+        Vessel,
+        (
+            {
+                "vessel_no": f"浙台渔{(numbered + i) % 100000:05d}",
+                "name": "",
+                "home_port_id": ports[i % len(ports)].id,
+                "credit_score": 60 + i % 41,
+                "credit_color": "green" if i % 41 >= 20 else ("yellow" if i % 41 >= 10 else "red"),
+                "created_at": now,
+            }
+            for i in range(n["vessels"])
+        ),
+        progress,
+        "vessels",
+    )
     vessels = _ids_after(session, Vessel.id, last_vessel)
     if not session.scalar(select(CollectionBoat.id).limit(1)):
         raise RuntimeError("collection boats missing")
@@ -189,22 +287,51 @@ def seed_synthetic(session: Session, scale: float, progress: Progress, seed: int
 
     def booking_rows() -> Iterator[dict]:
         for i in range(n["pickups"]):
-            start = (now - timedelta(days=rng.randint(1, 365))).astimezone(SHANGHAI).replace(minute=0, second=0,
-                                                                                           microsecond=0)
-            yield {"vessel_id": vessels[i % len(vessels)], "port_id": ports[i % len(ports)].id, "slot_id": slot_id,
-                   "slot_start": start, "slot_end": start + timedelta(hours=2), "status": BookingStatus.COLLECTED,
-                   "note": "", "manifest_no": f"{run}-{i:07d}", "collected_at": start + timedelta(hours=1),
-                   "under_declared": False, "created_at": start - timedelta(days=1)}
+            start = (now - timedelta(days=rng.randint(1, 365))).astimezone(SHANGHAI).replace(minute=0, second=0, microsecond=0)
+            yield {
+                "vessel_id": vessels[i % len(vessels)],
+                "port_id": ports[i % len(ports)].id,
+                "slot_id": slot_id,
+                "slot_start": start,
+                "slot_end": start + timedelta(hours=2),
+                "status": BookingStatus.COLLECTED,
+                "note": "",
+                "manifest_no": f"{run}-{i:07d}",
+                "collected_at": start + timedelta(hours=1),
+                "under_declared": False,
+                "created_at": start - timedelta(days=1),
+            }
 
     _bulk(session, Booking, booking_rows(), progress, "pickups")
     bookings = _ids_after(session, Booking.id, last_booking)
-    _bulk(session, BookingItem, ({"booking_id": b, "pollutant_code": code, "est_qty_kg": Decimal(q), "qty_kg": Decimal(q)}
-                                 for b in bookings for code, q in (("oily_water", rng.randint(50, 800)),
-                                                                   ("garbage", rng.randint(20, 300)))),
-          progress, "pickup items")
-    _bulk(session, CreditEntry, ({"vessel_id": vessels[i % len(vessels)], "kind": CreditKind.PICKUP, "points": 5,
-                                  "reason": "交纳污染物", "booking_id": b, "created_at": now}
-                                 for i, b in enumerate(bookings)), progress, "credit entries")
+    _bulk(
+        session,
+        BookingItem,
+        (
+            {"booking_id": b, "pollutant_code": code, "est_qty_kg": Decimal(q), "qty_kg": Decimal(q)}
+            for b in bookings
+            for code, q in (("oily_water", rng.randint(50, 800)), ("garbage", rng.randint(20, 300)))
+        ),
+        progress,
+        "pickup items",
+    )
+    _bulk(
+        session,
+        CreditEntry,
+        (
+            {
+                "vessel_id": vessels[i % len(vessels)],
+                "kind": CreditKind.PICKUP,
+                "points": 5,
+                "reason": "交纳污染物",
+                "booking_id": b,
+                "created_at": now,
+            }
+            for i, b in enumerate(bookings)
+        ),
+        progress,
+        "credit entries",
+    )
     # and the receipt SMS those pickups sent
     _bulk(session, SmsMessage, _receipt_messages(n["messages"], run, now, rng), progress, "sms messages")
     session.commit()
@@ -219,13 +346,22 @@ def _receipt_messages(count: int, run: str, now: datetime, rng: random.Random) -
     outcomes = [MessageStatus.DELIVERED] * 46 + [MessageStatus.SENT] * 2 + [MessageStatus.UNDELIVERED, MessageStatus.FAILED]
     for i in range(count):
         at = now - timedelta(days=rng.randint(1, 365), minutes=rng.randint(0, 1439))
-        params = {"vessel_no": f"浙台渔{i % 100000:05d}", "items": f"含油污水{rng.randint(50, 800)}kg",
-                  "manifest_no": f"{run}-{i:07d}"}
+        params = {"vessel_no": f"浙台渔{i % 100000:05d}", "items": f"含油污水{rng.randint(50, 800)}kg", "manifest_no": f"{run}-{i:07d}"}
         status = outcomes[i % len(outcomes)]
-        yield {"phone": f"139{i:08d}"[:11], "template": receipt.code, "params": params, "body": receipt.render(params),
-               "kind": receipt.kind, "status": status, "attempts": 1, "next_attempt_at": at, "created_at": at,
-               "provider": "twilio", "sent_at": None if status == MessageStatus.FAILED else at,
-               "last_error": "手机号码无效 (synthetic)" if status == MessageStatus.FAILED else None}
+        yield {
+            "phone": f"139{i:08d}"[:11],
+            "template": receipt.code,
+            "params": params,
+            "body": receipt.render(params),
+            "kind": receipt.kind,
+            "status": status,
+            "attempts": 1,
+            "next_attempt_at": at,
+            "created_at": at,
+            "provider": "twilio",
+            "sent_at": None if status == MessageStatus.FAILED else at,
+            "last_error": "手机号码无效 (synthetic)" if status == MessageStatus.FAILED else None,
+        }
 
 
 def _synthetic_slot(session: Session, port_id: int) -> int:
@@ -237,4 +373,3 @@ def _synthetic_slot(session: Session, port_id: int) -> int:
         session.add(slot)
         session.flush()
     return slot.id
-
