@@ -15,16 +15,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import flask_migrate  # noqa: E402
-from shapely.geometry import mapping  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+import flask_migrate
+from shapely.geometry import mapping
+from sqlalchemy import insert
 
-from api import create_app  # noqa: E402
-from api.admission.geo import catchment_school_id, invalidate  # noqa: E402
-from api.admission.models import Level, School  # noqa: E402
-from api.common.db import utcnow  # noqa: E402
-from api.extensions import db  # noqa: E402
-from api.seed.admission import EAST, NORTH, SOUTH, WEST, catchment_polygons  # noqa: E402
+from api import create_app
+from api.admission.geo import catchment_school_id, invalidate
+from api.admission.models import Level, School
+from api.common.db import utcnow
+from api.extensions import db
+from api.seed.admission import EAST, NORTH, SOUTH, WEST, catchment_polygons
 
 LOOKUPS = 20_000
 
@@ -33,11 +33,24 @@ def measure(count: int, folder: str) -> tuple[float, float]:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/scale{count}.db")
     with app.app_context():
         flask_migrate.upgrade()
-        side = int(count ** 0.5)
+        side = int(count**0.5)
         cells = catchment_polygons(random.Random(count), side, count // side, sub=1)
-        db.session.execute(insert(School), [
-            {"name": f"s{i}", "level": Level.PRIMARY, "ownership": "public", "address": "", "lat": c.centroid.y,
-             "lon": c.centroid.x, "catchment": mapping(c), "catchment_updated_at": utcnow()} for i, c in enumerate(cells)])
+        db.session.execute(
+            insert(School),
+            [
+                {
+                    "name": f"s{i}",
+                    "level": Level.PRIMARY,
+                    "ownership": "public",
+                    "address": "",
+                    "lat": c.centroid.y,
+                    "lon": c.centroid.x,
+                    "catchment": mapping(c),
+                    "catchment_updated_at": utcnow(),
+                }
+                for i, c in enumerate(cells)
+            ],
+        )
         db.session.commit()
         invalidate()
         rng = random.Random(1)
