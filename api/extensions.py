@@ -6,25 +6,13 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
 
-from api.errors import Api
+from api.common.db import NAMING_CONVENTION, Base
+from api.http_errors import Api
 
-# Named constraints so that Alembic migrations are stable on SQLite and PostgreSQL alike.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+__all__ = ["NAMING_CONVENTION", "Base", "api", "db", "limiter", "migrate"]
 
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
+# Models subclass ``api.common.db.Base`` (Flask-free); ``db.Model`` shares its metadata and registry.
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 api = Api()

@@ -15,9 +15,11 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-$BIN/gunicorn --bind "127.0.0.1:${API_PORT}" --workers 2 --access-logfile - wsgi:app &
+PROMETHEUS_MULTIPROC_DIR="$PWD/instance/prometheus" $BIN/gunicorn -c deploy/gunicorn.conf.py --bind "127.0.0.1:${API_PORT}" --workers 2 wsgi:app &
 pids+=($!)
 $BIN/flask notify worker &
+pids+=($!)
+$BIN/flask schedule run & # every command of api/schedules.py, at its time (production: deploy/systemd timers)
 pids+=($!)
 $BIN/streamlit run cockpit/app.py --server.port "${COCKPIT_PORT}" --server.address 127.0.0.1 >/dev/null &
 pids+=($!)
@@ -30,9 +32,13 @@ cat <<TXT
   API docs        http://127.0.0.1:${API_PORT}/api/v1/docs
   Cockpit         http://127.0.0.1:${COCKPIT_PORT}   (数字驾驶舱: sign in as official / demo12345)
   SMS worker      console provider: messages appear in this terminal (phones masked)
+  Scheduler       runs api/schedules.py's commands (flask schedule list shows them); logs are JSON lines
+  Metrics         http://127.0.0.1:${API_PORT}/metrics   (Prometheus); readiness /api/v1/health/ready
 
-Demo accounts: staff official / collector1 / station1, password demo12345
-               partner device key: demo-bin-key
+Demo accounts (password demo12345):
+               official (admin, every bureau)   edu1 (教育局)   eco1 (生态环境)   ocean1 (海洋与渔业)
+               dispatcher1 (phone bookings)   collector1 (collection crew)   station1 (redemption station)
+               partner keys: demo-bin-key (smart bin), demo-bank-key / demo-insurer-key / demo-market-key (金融助渔)
                residents: pick one in the mock 浙里办 (GET /mock-zlb/residents)
 TXT
 wait -n "${pids[@]}"
