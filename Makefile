@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# A pass that hangs (a test, or pytest at exit) fails after this long with a stack dump instead of holding CI.
+PASS_LIMIT := timeout --signal=ABRT --kill-after=30 1500
 
 .PHONY: demo test test-future test-contract lint install testdeps clean bench-load bench-statements bench-enrollment
 
@@ -35,10 +37,10 @@ lint: $(STAMP)
 
 test: lint testdeps
 	@echo "=== test suite on SQLite ==="
-	$(BIN)/pytest -m "not contract"
+	$(PASS_LIMIT) $(BIN)/pytest -m "not contract"
 	@if [ -n "$$TEST_DATABASE_URL" ] || $(BIN)/python scripts/pg_answers.py "$(PG_TEST_URL)"; then \
 		echo "=== test suite on PostgreSQL ==="; \
-		TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest; \
+		TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(PASS_LIMIT) $(BIN)/pytest; \
 	else \
 		echo "=== no PostgreSQL answers at $(PG_TEST_URL): PostgreSQL run left out ==="; \
 	fi
@@ -51,10 +53,12 @@ test-contract: testdeps
 
 # The suite must not rot with the calendar: once more on SQLite with the clock two years ahead. Tests that start other
 # processes (browser, servers) are left out: libfaketime would move their clocks too, and they prove no date rule.
+# libfaketime moves the monotonic clock too, and Python's timed waits (Event.wait, Queue.get, lock timeouts) then end
+# two years out: tests/conftest.py cancels the timers left at the end, and PASS_LIMIT turns any other hang into a failure.
 FUTURE ?= 2028-09-15 09:00:00
 test-future: testdeps
 	@echo "=== test suite on SQLite, clock at $(FUTURE) ==="
-	faketime -f '@$(FUTURE)' $(BIN)/pytest -m "not browser and not servers and not once"
+	$(PASS_LIMIT) faketime -f '@$(FUTURE)' $(BIN)/pytest -m "not browser and not servers and not once"
 
 # Speed against the ceilings of this architecture (bench/README.md): needs PostgreSQL on 127.0.0.1:5432; wrk is
 # installed from Debian if missing. bench-load takes about 5 minutes, bench-enrollment about 6.

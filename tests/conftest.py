@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 
 import flask_migrate
@@ -33,6 +34,18 @@ def pytest_collection_modifyitems(config, items):
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if left_out & set(i.keywords)])
         items[:] = kept
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Cancel the timers the run leaves behind, so pytest exits at once whatever the clock.
+
+    Flask-Limiter's memory storage (the ``limits`` package) expires its counters from a non-daemon ``threading.Timer``
+    per app. Under libfaketime (``make test-future``) the monotonic clock is moved too, so such a timer's wait ends two
+    years out and the interpreter, which joins non-daemon threads on exit, would never finish.
+    """
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
 
 
 @pytest.hookimpl(wrapper=True)
