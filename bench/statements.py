@@ -73,7 +73,7 @@ class Recorder:
         return result, time.perf_counter() - started
 
 
-def make_app(sqlite: bool):
+def make_app(sqlite: bool, database: str = PG_DB):
     from flask_migrate import upgrade
 
     from api import create_app
@@ -85,9 +85,9 @@ def make_app(sqlite: bool):
         url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-statements-')}/bench.db"
     else:
         with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{PG_DB}"')
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DB}"
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{database}"')
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url)
     logging.getLogger("api.access").setLevel(logging.WARNING)  # the in-process app's requests: not one log line each
     with app.app_context():
@@ -138,11 +138,19 @@ def scenario(app):
         response = client.post("/api/v1/greencoins/redemptions", json={"reward_id": stock[0], "station_id": stock[1]}, headers=headers)
         assert response.status_code == 201, response.get_data(as_text=True)
 
+    submitted: list[tuple[str, int]] = []  # (the parent's token, the application) of each submit, for the status read
+
     def application():
         family = next(submits)
         headers = {"Authorization": family.parent.auth, "Idempotency-Key": f"stmt-{next(keys)}"}
         response = client.post("/api/v1/admission/applications", json=family.application(), headers=headers)
         assert response.status_code == 201, response.get_data(as_text=True)
+        submitted.append((family.parent.auth, response.get_json()["id"]))
+
+    def status():
+        auth, application_id = submitted[len(submitted) // 2]  # the status read of the enrollment morning
+        response = client.get(f"/api/v1/admission/applications/{application_id}", headers={"Authorization": auth})
+        assert response.status_code == 200, response.get_data(as_text=True)
 
     def acceptance():
         family, application_id = next(offers)
@@ -185,6 +193,7 @@ def scenario(app):
         "booking with Idempotency-Key": booking,
         "redemption with Idempotency-Key": redemption,
         "application submit with Idempotency-Key": application,
+        "read: application status": status,
         "offer acceptance": acceptance,
         "device event": device_event,
         "steps": steps,
@@ -198,9 +207,10 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="cProfile N calls of each path")
     parser.add_argument("--sort", default="cumulative", help="pstats order of the profile (cumulative, tottime)")
     parser.add_argument("--top", type=int, default=25, help="functions shown in the profile")
+    parser.add_argument("--database", default=PG_DB, help="the PostgreSQL database to recreate (never `test`)")
     parser.add_argument("--only", help="profile only the paths whose name contains this")
     args = parser.parse_args()
-    app, url = make_app(args.sqlite)
+    app, url = make_app(args.sqlite, args.database)
     paths = scenario(app)
     from api.extensions import db
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from api.admission.models import (
     CityPointsRecord,
@@ -49,7 +49,10 @@ class PropertyRegistry:
     session: Session
 
     def property(self, property_no: str) -> PropertyRecord | None:
-        return self.session.scalar(select(PropertyRecord).where(PropertyRecord.property_no == property_no))
+        """The property with its address (one query: the eligibility rule reads the address's coordinates)."""
+        return self.session.scalar(
+            select(PropertyRecord).where(PropertyRecord.property_no == property_no).options(joinedload(PropertyRecord.address))
+        )
 
     def seat_uses(self, property_no: str) -> list[SeatOccupancy]:
         return list(

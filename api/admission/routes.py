@@ -173,7 +173,7 @@ class ApplicationView(MethodView):
     @blp.response(200, schemas.ApplicationOut)
     def get(self, application_id):
         """One application of a child I guard, with its history and what I may do now"""
-        return service.guarded(db.session, current_principal().id, application_id)
+        return service.guarded(db.session, current_principal().id, application_id, for_answer=True)
 
 
 @blp.route("/applications/<int:application_id>/withdraw")
