@@ -6,7 +6,7 @@ from api.admission.lifecycle import actions
 from api.admission.models import ApplicationStatus
 from api.common.db import utcnow
 from api.common.pii import mask_name
-from api.common.schemas import Day, Id, IdNumber, Int, LocalDateTime, PageArgs, page_schema
+from api.common.schemas import Day, Id, IdNumber, Int, LocalDateTime, Matches, PageArgs, page_schema
 
 LEVELS = ["primary", "junior"]
 YEAR = validate.Range(min=2000, max=2100)
@@ -280,7 +280,7 @@ class AllocationRunIn(Schema):
         required=True,
         validate=[
             validate.Length(min=1, max=64),
-            validate.Regexp(r"^[0-9A-Za-z._:-]+$", error=SEED_CHARS),
+            Matches(r"^[0-9A-Za-z._:-]+$", error=SEED_CHARS),
         ],
         metadata={"description": "the published random seed (e.g. the notarised draw number)"},
     )

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from api.common.schemas import NotBlank
+
 
 class AlertListArgs(Schema):
     status = fields.String(load_default="active", validate=validate.OneOf(["active", "open", "acknowledged", "assigned", "closed", "all"]))
@@ -38,5 +40,5 @@ class AssignIn(Schema):
 class CloseIn(Schema):
     note = fields.String(
         required=True,
-        validate=[validate.Length(min=1, max=1000), validate.Regexp(r"^[^\x00]*\S[^\x00]*$", error="请填写处理结果 (say what was done)")],
+        validate=[validate.Length(min=1, max=1000), NotBlank("请填写处理结果 (say what was done)")],
     )

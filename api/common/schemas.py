@@ -30,6 +30,30 @@ class AsciiDigits(validate.Validator):
         return value
 
 
+# White space as Python's str.isspace() or ECMAScript's \s knows it, spelled out: the two dialects disagree on a few
+# characters (\x1c-\x1f, \x85, \ufeff), so a pattern the OpenAPI document states never leans on \s or \S.
+BLANK = r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# Text that says something: at least one character that is not white space, and no NUL (api/common/http.py).
+NOT_BLANK_PATTERN = rf"^[^\x00]*[^\x00{BLANK}][^\x00]*$"
+
+
+class Matches(validate.Regexp):
+    """The whole value matches ``pattern``, read alike in Python and in the document (ECMAScript).
+
+    marshmallow's Regexp searches from the start, and Python's ``$`` also matches before a final newline: ``"ab\\n"``
+    would pass ``^ab$`` here and fail it in any JSON Schema validator. A full match agrees with the document.
+    """
+
+    def __call__(self, value):
+        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+def NotBlank(error: str) -> Matches:
+    return Matches(NOT_BLANK_PATTERN, error=error)
+
+
 class Token(validate.Validator):
     """A token we issued: URL-safe ASCII letters, digits, ``_``, ``-`` and ``.`` only, at most ``max_length``."""
 
@@ -152,7 +176,7 @@ class _QuantityField(DecimalNumber):
 
 class PageArgs(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    cursor = fields.String(load_default=None, validate=validate.Regexp(CURSOR_PATTERN, error="分页游标无效 (invalid cursor)"))
+    cursor = fields.String(load_default=None, validate=Matches(CURSOR_PATTERN, error="分页游标无效 (invalid cursor)"))
 
 
 class PageOf(Schema):

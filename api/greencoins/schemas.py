@@ -2,10 +2,10 @@
 
 from marshmallow import Schema, fields, validate
 
-from api.common.schemas import AsciiDigits, Day, DecimalIn, Id, Int, LocalDateTime, PageArgs, Quantity, Token, page_schema
+from api.common.schemas import AsciiDigits, Day, DecimalIn, Id, Int, LocalDateTime, Matches, PageArgs, Quantity, Token, page_schema
 from api.greencoins.redemption import may_cancel
 
-MONTH = validate.Regexp(r"^20\d{2}-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM,年份 2000–2099 (month must be YYYY-MM)")
+MONTH = Matches(r"^20[0-9]{2}-(0[1-9]|1[0-2])$", error="月份格式为 YYYY-MM,年份 2000–2099 (month must be YYYY-MM)")
 SOURCES = ["phone", "device", "staff"]
 
 
@@ -35,7 +35,7 @@ class BehaviorPatch(Schema):
 
 
 class BehaviorIn(BehaviorPatch):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z_]{1,29}$", error="代码为小写字母和下划线 (lowercase code)"))
+    code = fields.String(required=True, validate=Matches(r"^[a-z][a-z_]{1,29}$", error="代码为小写字母和下划线 (lowercase code)"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
     unit = fields.String(required=True, validate=validate.Length(min=1, max=20))
     coins_per_unit = DecimalIn(0.0001, 1000, required=True)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.common.schemas import LocalDateTime, page_schema
-
-# The timeline's cursor is a position across several tables (time, source, id), base64url without padding.
-TIMELINE_CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,200}$"
+from api.common.schemas import LocalDateTime, Matches, page_schema
+from api.me.service import TIMELINE_CURSOR_PATTERN
 
 
 class TimelineArgs(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    cursor = fields.String(load_default=None, validate=validate.Regexp(TIMELINE_CURSOR_PATTERN, error="分页游标无效 (invalid cursor)"))
+    cursor = fields.String(
+        load_default=None,
+        validate=Matches(TIMELINE_CURSOR_PATTERN, error="分页游标无效 (invalid cursor)"),
+        metadata={"description": "next_cursor of the page before: <microseconds since 1970 UTC>.<source 1-6>.<id>"},
+    )
 
 
 class TimelineItemOut(Schema):

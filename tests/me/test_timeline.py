@@ -103,10 +103,23 @@ def test_paging_through_the_timeline_yields_every_item_once_in_order_even_with_e
 
 def test_a_forged_cursor_is_refused_in_the_error_shape(client):
     headers, _ = signed_in_citizen(client)
-    for cursor in ("bm90IGpzb24", "eyJhdCI6ICJ4In0", "%%%", "eyJhdCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAiLCJzb3VyY2UiOjEsImlkIjoxfQ"):
+    forged = ("bm90IGpzb24", "%%%", "1.7.1", "1.0.1", "-1.1.1", "1.1.1\n", "１.1.1", "1.1", "12345678901234567.1.1")
+    forged += ("1.1.12345678901234567890", " 1.1.1")
+    for cursor in forged:
         answer = client.get("/api/v1/me/timeline", query_string={"cursor": cursor}, headers=headers)
         assert_error_shape(answer, 422, "validation_error")
         assert "cursor" in answer.json["details"]
+
+
+def test_every_cursor_of_the_documented_shape_is_a_position(client):
+    """The document's pattern is exact: whatever matches it pages (far future, far past, ids beyond the range)."""
+    headers, me = signed_in_citizen(client)
+    redemption_by(me, 0)
+    for cursor in ("0.1.1", "9999999999999999.6.9999999999999999999", "1764000000000000.3.1"):
+        answer = client.get("/api/v1/me/timeline", query_string={"cursor": cursor}, headers=headers)
+        assert answer.status_code == 200, answer.json
+    assert timeline(client, headers, cursor="0.1.1")["items"] == []
+    assert len(timeline(client, headers, cursor="9999999999999999.6.9999999999999999999")["items"]) == 1
 
 
 def test_the_timeline_and_inbox_are_for_signed_in_citizens_only(client):
