@@ -42,17 +42,22 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB = "zheli_enroll"
-DB_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB}"
+DB = "zheli_enroll"  # --database names another (never `test`, which the test runs use)
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 SERVER_LOG = Path(tempfile.gettempdir()) / "bench-enrollment-server.log"
 
 
-def prepare(applications: int):
+def db_url(database: str) -> str:
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
+
+
+def prepare(applications: int, database: str = DB):
+    if database == "test":
+        sys.exit("the database `test` belongs to the test runs: name another with --database")
     with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB}"')
-    env = os.environ | {"DATABASE_URL": DB_URL, "FLASK_APP": "wsgi"}
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{database}"')
+    env = os.environ | {"DATABASE_URL": db_url(database), "FLASK_APP": "wsgi"}
     for args in (["db", "upgrade"], ["seed", "demo"]):
         done = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, capture_output=True, text=True)
         if done.returncode:
@@ -62,7 +67,7 @@ def prepare(applications: int):
     from api.extensions import db
     from bench import world
 
-    app = create_app("development", SQLALCHEMY_DATABASE_URI=DB_URL)
+    app = create_app("development", SQLALCHEMY_DATABASE_URI=db_url(database))
     logging.getLogger("api.access").setLevel(logging.WARNING)  # the in-process app's requests: not one log line each
     with app.app_context(), unit_of_work(db.session):
         parents = world.add_citizens(db.session, app.config, applications)
@@ -130,12 +135,15 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=10_000)
     parser.add_argument("--think", type=float, default=6.0, help="mean think time before each request, seconds")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database", default=DB, help=f"the PostgreSQL database to recreate (default {DB}; never `test`)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a stopped run still stops its gunicorn (finally below)
-    families = prepare(args.applications)
+    prepared = time.perf_counter()
+    families = prepare(args.applications, args.database)
+    print(f"prepared {args.database} with {len(families):,} families in {time.perf_counter() - prepared:.0f} s", flush=True)
     port = 19_000 + os.getpid() % 1000
     base = f"http://127.0.0.1:{port}"
-    env = os.environ | {"DATABASE_URL": DB_URL, "APP_ENV": "development"}
+    env = os.environ | {"DATABASE_URL": db_url(args.database), "APP_ENV": "development"}
     command = [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}", "--backlog", "2048"]
     log = open(SERVER_LOG, "w")  # noqa: SIM115 - closed with the process; the JSON access log, read back below
     server = subprocess.Popen([*command, "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -146,11 +154,15 @@ def main() -> None:
                     break
             except requests.RequestException:
                 time.sleep(0.2)
+        load_before = os.getloadavg()
         latencies, statuses, errors, elapsed = asyncio.run(morning(base, families, args.parents, args.think))
+        load_after = os.getloadavg()
     finally:
         server.terminate()
         server.wait(timeout=30)
     total = sum(len(v) for v in latencies.values())
+    print(f"load average (1, 5, 15 min) before the morning {load_before[0]:.1f} {load_before[1]:.1f} {load_before[2]:.1f}", end="; ")
+    print(f"after {load_after[0]:.1f} {load_after[1]:.1f} {load_after[2]:.1f}")
     print(
         f"\nenrollment morning: {args.parents} parents, {len(families):,} families, think {args.think:g} s (mean); "
         f"gunicorn -w {args.workers} on PostgreSQL, {os.cpu_count()} cores shared with the client"

@@ -94,7 +94,7 @@ def _property_route(
     session: Session, registries: Registries, guardian: Citizen, level: Level, property_no: str, household, year: int, reasons: list[str]
 ) -> tuple[School | None, str | None]:
     """Category A (户籍 at the property) or B (property only) through an owned, unlocked property in a catchment."""
-    record = registries.property.property(property_no)
+    record, lock = registries.property.property_and_seat_lock(property_no, level, year)
     if record is None or record.owner_hash != guardian.id_number_hash:
         reasons.append(f"房产 {property_no} 不在申请人名下(房产登记中未查询到)")
         return None, None
@@ -102,7 +102,6 @@ def _property_route(
     if school is None:
         reasons.append(f"房产所在地址({record.address.name})不在任何{LEVEL_ZH[level]}学区内")
         return None, None
-    lock = registries.property.seat_lock(property_no, level, year)
     if lock is not None:
         reasons.append(
             f"该房产的{LEVEL_ZH[level]}学位已于 {lock.year} 年被{lock.school_name}使用,锁定至 {lock.locked_until_year} 年,不能按 A/B 类报名"
@@ -130,13 +129,13 @@ def evaluate(
     """
     result = Eligibility()
     child_hash = hash_id_number(child.id_number, pii_key)
-    if not registries.household.is_guardian(guardian.id_number_hash, child_hash):
+    guards, household = registries.household.guardianship(guardian.id_number_hash, child_hash)
+    if not guards:
         raise ChildNotFound()
     chosen = _school_by_id(session, school_id, level)
     if (reason := _age_reason(level, child, child_hash, year, registries)) is not None:
         result.reasons.append(reason)
 
-    household = registries.household.household_of(child_hash)
     route_school, route_category = None, None
     if property_no:
         route_school, route_category = _property_route(session, registries, guardian, level, property_no, household, year, result.reasons)

@@ -16,7 +16,7 @@ from tests.admission.helpers import admission_world, application_body
 from tests.assertions import assert_error_shape
 from tests.factories import citizen_headers
 
-SUBMIT_STATEMENTS_BEFORE, SUBMIT_STATEMENTS = 14, 12
+SUBMIT_STATEMENTS_BEFORE, SUBMIT_STATEMENTS = 14, 10
 STATUS_STATEMENTS_BEFORE, STATUS_STATEMENTS = 7, 4
 
 
