@@ -136,9 +136,15 @@ def Quantity(*, maximum: float, **kwargs) -> fields.Float:
 
 
 def DecimalIn(low: float, high: float, *, places: int = 4, **kwargs) -> fields.Float:
-    """A JSON number between ``low`` and ``high``, loaded as a Decimal with ``places`` places."""
+    """A JSON number between ``low`` and ``high``, loaded as a Decimal rounded to ``places`` places.
+
+    The bounds are checked on the number as sent (as the document states them), before rounding: a number in range
+    rounds to one in range (the bounds have at most ``places`` places), and one out of range is refused even if it
+    would round into it. A Decimal compared with a float bound would refuse 0.0001 against 0.0001 (the float is larger).
+    """
     error = f"取值应在 {low:g}–{high:g} 之间 (out of range)"
-    return DecimalNumber(places=places, error=error, validate=validate.Range(min=low, max=high, error=error), **kwargs)
+    metadata = {"minimum": low, "maximum": high, "description": f"rounded to {places} decimal places"} | kwargs.pop("metadata", {})
+    return DecimalNumber(places=places, error=error, bounds=(low, high), metadata=metadata, **kwargs)
 
 
 class DecimalNumber(fields.Float):
@@ -150,10 +156,11 @@ class DecimalNumber(fields.Float):
 
     LIMIT = 1e12  # far above any bound used; well inside what a 28-digit Decimal quantizes
 
-    def __init__(self, *, places: int, error: str, **kwargs):
+    def __init__(self, *, places: int, error: str, bounds: tuple[float, float] | None = None, **kwargs):
         super().__init__(**kwargs)
         self.exponent = Decimal(1).scaleb(-places)
         self.range_error = error
+        self.bounds = bounds
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):
@@ -163,6 +170,8 @@ class DecimalNumber(fields.Float):
         except OverflowError as exc:  # an integer literal too large for a float
             raise ValidationError(self.range_error) from exc
         if not math.isfinite(number) or abs(number) >= self.LIMIT:
+            raise ValidationError(self.range_error)
+        if self.bounds is not None and not self.bounds[0] <= number <= self.bounds[1]:
             raise ValidationError(self.range_error)
         try:
             return Decimal(str(number)).quantize(self.exponent)

@@ -13,7 +13,7 @@ from api.auth.models import Citizen, Partner, StaffUser
 from api.auth.roles import ECO_OFFICIAL, holds_any
 from api.auth.service import record_access
 from api.common.db import unit_of_work
-from api.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from api.errors import AppError, Conflict, Forbidden, NotFound
 from api.greencoins.accounts import lock_account, post_entry, require_balance
 from api.greencoins.models import Behavior, DeviceFlag, EntryKind, Reward, RewardStock, Station
 
@@ -123,9 +123,16 @@ def update_behavior(session: Session, actor: Actor, code: str, changes: dict) ->
     return row
 
 
+class MaximaConflict(AppError):
+    """The behaviour would hold a per-report maximum above its daily one: a state it may not be in (409)."""
+
+    status, code = 409, "maxima_conflict"
+    message = "单次上限不能大于每日上限 (max_per_event exceeds max_per_day)"
+
+
 def _check_maxima(per_event: Decimal | None, per_day: Decimal | None) -> None:
     if per_event is not None and per_day is not None and per_event > per_day:
-        raise ValidationFailed.on("max_per_event", "单次上限不能大于每日上限 (max_per_event exceeds max_per_day)")
+        raise MaximaConflict(details={"max_per_event": [MaximaConflict.message]})
 
 
 # --- stations ----------------------------------------------------------------------------------------------------

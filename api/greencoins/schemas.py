@@ -27,10 +27,10 @@ class BehaviorPatch(Schema):
     unit = fields.String(validate=validate.Length(min=1, max=20))
     coins_per_unit = DecimalIn(0.0001, 1000)
     daily_cap_coins = Int(validate=validate.Range(min=0, max=100_000))
-    co2e_g_per_unit = DecimalIn(0, 1_000_000)
+    co2e_g_per_unit = DecimalIn(0, 1_000_000, places=3)
     sources = fields.List(fields.String(validate=validate.OneOf(SOURCES)), validate=validate.Length(min=1, max=3))
-    max_per_event = DecimalIn(0.01, 1_000_000)
-    max_per_day = DecimalIn(0.01, 1_000_000)
+    max_per_event = DecimalIn(0.01, 1_000_000, places=2)
+    max_per_day = DecimalIn(0.01, 1_000_000, places=2)
     active = fields.Boolean(metadata={"description": "false retires the behaviour: it earns nothing and is not listed"})
 
 
@@ -40,10 +40,10 @@ class BehaviorIn(BehaviorPatch):
     unit = fields.String(required=True, validate=validate.Length(min=1, max=20))
     coins_per_unit = DecimalIn(0.0001, 1000, required=True)
     daily_cap_coins = Int(required=True, validate=validate.Range(min=0, max=100_000))
-    co2e_g_per_unit = DecimalIn(0, 1_000_000, required=True)
+    co2e_g_per_unit = DecimalIn(0, 1_000_000, places=3, required=True)
     sources = fields.List(fields.String(validate=validate.OneOf(SOURCES)), required=True, validate=validate.Length(min=1, max=3))
-    max_per_event = DecimalIn(0.01, 1_000_000, required=True)
-    max_per_day = DecimalIn(0.01, 1_000_000, required=True)
+    max_per_event = DecimalIn(0.01, 1_000_000, places=2, required=True)
+    max_per_day = DecimalIn(0.01, 1_000_000, places=2, required=True)
     active = fields.Boolean(dump_only=True)
 
 

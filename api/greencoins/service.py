@@ -50,7 +50,9 @@ DEFAULT_RULES = EarnRules()
 
 
 class InvalidCitizenCode(AppError):
-    status, code = 422, "invalid_citizen_code"
+    """A code of the right shape that does not resolve to a citizen now (forged, or expired): not found (404)."""
+
+    status, code = 404, "invalid_citizen_code"
     message = "绿币码无效或已过期,请让居民刷新后重新出示 (citizen code invalid or expired)"
 
 

@@ -39,7 +39,8 @@ def _partner(session: Session, ref: int | str) -> Partner:
     stmt = select(Partner).where(Partner.id == ref) if isinstance(ref, int) else select(Partner).where(Partner.name == ref)
     partner = session.scalar(stmt)
     if partner is None or CREDIT_SCOPE not in (partner.behaviors or []):
-        raise ValidationFailed.on("partner", "未知的合作机构,或该机构不能查询渔船信用 (unknown partner)")
+        message = "未知的合作机构,或该机构不能查询渔船信用 (unknown partner)"
+        raise NotFound(message, details={"partner": [message]})
     return partner
 
 

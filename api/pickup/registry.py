@@ -26,10 +26,15 @@ from api.pickup.models import Vessel, VesselRegistration
 # 浙 + county character + 渔 + five ASCII digits (a full-width "７７０３３" is another spelling, refused).
 VESSEL_NO = re.compile(rf"^浙[\u4e00-\u9fff]渔{digits_pattern(5)}\Z")
 VESSEL_NO_MESSAGE = "船号格式应为“浙X渔NNNNN”(数字为半角),如 浙椒渔77033 (invalid vessel number)"
+# What a client may send for a vessel number (the OpenAPI document states it): VESSEL_NO with spaces anywhere, which
+# normalize_vessel_no drops. Written with ASCII spaces and [0-9] only, so Python and the document read it alike.
+VESSEL_NO_INPUT_PATTERN = r"^ *浙 *[\u4e00-\u9fff] *渔(?: *[0-9]){5} *$"
 
 
 class VesselNotRegistered(AppError):
-    status, code = 422, "vessel_not_registered"
+    """A well-formed number the registry has no row for: not found (404), like any reference to nothing."""
+
+    status, code = 404, "vessel_not_registered"
     message = "渔船登记中没有这个船号,请先到海洋与渔业局办理渔船登记 (vessel is not in the registry)"
 
 

@@ -73,15 +73,13 @@ class Slots(MethodView):
 
 @blp.route("/bookings")
 class Bookings(MethodView):
-    @requires("citizen", DISPATCHER)
+    @requires("citizen")
     @idempotent
     @blp.arguments(schemas.BookingIn)
     @blp.response(201, schemas.BookingOut)
     def post(self, data):
-        """Book a collection boat for a window (never beyond its capacity); a dispatcher books by phone for any registered vessel"""
-        principal = current_principal()
-        booker = service.Booker(dispatcher_id=principal.id) if principal.kind == "staff" else service.Booker(citizen_id=principal.id)
-        return service.book(db.session, booker, **data)
+        """Book a collection boat for my vessel in a window (never beyond its capacity)"""
+        return service.book(db.session, service.Booker(citizen_id=current_principal().id), **data)
 
     @requires("citizen")
     @blp.arguments(schemas.ListArgs, location="query")
@@ -94,6 +92,14 @@ class Bookings(MethodView):
 
 @blp.route("/phone-bookings")
 class PhoneBookings(MethodView):
+    @requires(DISPATCHER)
+    @idempotent
+    @blp.arguments(schemas.PhoneBookingIn)
+    @blp.response(201, schemas.BookingOut)
+    def post(self, data):
+        """Book by phone (dispatcher): any registered vessel, the captain's phone confirming it is the owner calling"""
+        return service.book(db.session, service.Booker(dispatcher_id=current_principal().id), **data)
+
     @requires(DISPATCHER, OCEAN_OFFICIAL)
     @blp.arguments(schemas.PhoneBookingArgs, location="query")
     @blp.response(200, schemas.PhoneBookingList)

@@ -4,10 +4,26 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from api.common.schemas import Day, Id, Int, LocalDateTime, PageArgs, Phone, Quantity, page_schema
+from api.common.digits import ascii_digits_message, has_non_ascii_digit
+from api.common.schemas import NOT_BLANK_PATTERN, Day, Id, Int, LocalDateTime, Matches, NotBlank, PageArgs, Phone, Quantity, page_schema
 from api.pickup.models import CreditColor
+from api.pickup.registry import VESSEL_NO_INPUT_PATTERN, VESSEL_NO_MESSAGE
 
 JIN_KG = Decimal("0.5")
+
+
+class VesselNo(fields.String):
+    """浙 + county + 渔 + five ASCII digits, spaces allowed (dropped); the one place the API states the format."""
+
+    def __init__(self, **kwargs):
+        rules = [validate.Length(min=1, max=20), Matches(VESSEL_NO_INPUT_PATTERN, error=VESSEL_NO_MESSAGE)]
+        super().__init__(validate=rules, metadata={"description": "船号,如 浙椒渔77033"} | kwargs.pop("metadata", {}), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if has_non_ascii_digit(result):
+            raise ValidationError(ascii_digits_message("船号"))
+        return result
 
 
 class _QuantityItem(Schema):
@@ -68,7 +84,7 @@ class PollutantList(Schema):
 
 
 class VesselIn(Schema):
-    vessel_no = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    vessel_no = VesselNo(required=True)
     name = fields.String(load_default="", validate=validate.Length(max=50))
     home_port_id = Id(load_default=None)
 
@@ -104,11 +120,10 @@ class SlotList(Schema):
 
 
 class BookingIn(Schema):
-    """A captain names their vessel, a dispatcher any registered one (by id or number) and confirms the captain's phone."""
+    """A captain books for their own vessel, by id or number (exactly one)."""
 
     vessel_id = Id(metadata={"x-exactly-one": "vessel"})
-    vessel_no = fields.String(validate=validate.Length(min=1, max=20), metadata={"x-exactly-one": "vessel"})
-    captain_phone = Phone(load_default=None, metadata={"description": "电话预约(调度员)必填:船东手机号,须与渔船登记一致"})
+    vessel_no = VesselNo(metadata={"x-exactly-one": "vessel"})
     port_id = Id(required=True)
     slot_start = LocalDateTime(required=True)
     items = fields.List(fields.Nested(DeclaredItem), required=True, validate=validate.Length(min=1, max=10))
@@ -118,6 +133,12 @@ class BookingIn(Schema):
     def one_vessel(self, data, **kwargs):
         if (data.get("vessel_id") is None) == (data.get("vessel_no") is None):
             raise ValidationError("请填写 vessel_id 或 vessel_no 其中之一 (give exactly one)", "vessel_id")
+
+
+class PhoneBookingIn(BookingIn):
+    """A dispatcher takes a captain's call: any registered vessel, and the captain's phone to confirm it is them."""
+
+    captain_phone = Phone(required=True, metadata={"description": "船东手机号,须与渔船登记一致(不一致:404)"})
 
 
 class ItemOut(Schema):
@@ -317,21 +338,35 @@ class PhoneBookingList(Schema):
     items = fields.List(fields.Nested(PhoneBookingOut))
 
 
+PARTNER_NAME_RULES = {"type": "string", "minLength": 1, "maxLength": 100, "pattern": NOT_BLANK_PATTERN}
+PARTNER_ID_RULES = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+
+
 class PartnerRef(fields.Field):
-    """A partner by id (integer) or by name (string)."""
+    """A partner by id (integer) or by name (string); the document states it as ``oneOf`` the two."""
+
+    _name = NotBlank("名称不能为空 (name must not be blank)")
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise ValidationError("合作机构应为编号或名称 (partner must be an id or a name)")
         if isinstance(value, int) and not 1 <= value <= 2**31 - 1:
             raise ValidationError("编号无效 (invalid id)")
-        if isinstance(value, str) and not 1 <= len(value.strip()) <= 100:
-            raise ValidationError("长度不符合要求 (length must be 1–100)")
-        return value.strip() if isinstance(value, str) else value
+        if isinstance(value, str):
+            if not 1 <= len(value) <= 100:
+                raise ValidationError("长度不符合要求 (length must be 1–100)")
+            return self._name(value).strip()
+        return value
 
 
 class ConsentIn(Schema):
-    partner = PartnerRef(required=True, metadata={"description": "合作机构编号或名称(见 /pickup/credit-partners)"})
+    partner = PartnerRef(
+        required=True,
+        metadata={
+            "description": "合作机构编号或名称(见 /pickup/credit-partners;没有该机构:404)",
+            "oneOf": [PARTNER_ID_RULES, PARTNER_NAME_RULES],
+        },
+    )
     expires_at = LocalDateTime(required=True)
 
 

@@ -82,7 +82,8 @@ def check_pollutant_types(session: Session, codes: set[str]) -> None:
     """Every code must be a known pollutant type (all types are bookable and collectable)."""
     unknown = sorted(codes - set(session.scalars(select(PollutantType.code).where(PollutantType.code.in_(codes)))))
     if unknown:
-        raise ValidationFailed.on("items", f"未知的污染物类型: {', '.join(unknown)} (unknown pollutant type)")
+        message = f"未知的污染物类型: {', '.join(unknown)},见 /pickup/pollutant-types (unknown pollutant type)"
+        raise NotFound(message, details={"items": [message]})
 
 
 # ---- slots and booking ---------------------------------------------------------------------------------------------
@@ -264,7 +265,7 @@ def book(
 
 
 def _confirmed_contact(session: Session, vessel: Vessel, captain_phone: str | None) -> Contact:
-    """The dispatcher must give the captain's phone, and it must be the vessel owner's."""
+    """The dispatcher must give the captain's phone, and it must be the vessel owner's (no such captain: 404)."""
     if not captain_phone:
         raise ValidationFailed.on("captain_phone", "电话预约须填写船长手机号以核对身份 (captain's phone required)")
     contact = captain_contact(session, vessel)
@@ -275,7 +276,8 @@ def _confirmed_contact(session: Session, vessel: Vessel, captain_phone: str | No
     except ValueError as exc:
         raise ValidationFailed.on("captain_phone", str(exc)) from exc
     if phone != contact.phone:
-        raise ValidationFailed.on("captain_phone", "手机号与该船登记的船东手机号不一致 (phone does not match the vessel's owner)")
+        message = "手机号与该船登记的船东手机号不一致 (phone does not match the vessel's owner)"
+        raise NotFound(message, details={"captain_phone": [message]})
     return contact
 
 

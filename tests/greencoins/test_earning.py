@@ -119,11 +119,11 @@ def test_the_daily_cap_cuts_an_award_and_the_answer_says_so(client):
 def test_a_bad_or_expired_citizen_code_is_refused(app, client):
     make_partner_key()
     resident(client)
-    assert_error_shape(device_event(client, "not-a-code"), 422, "invalid_citizen_code")
+    assert_error_shape(device_event(client, "not-a-code"), 404, "invalid_citizen_code")
     expired = jwt.encode(
         {"sub": "1", "typ": "green_code", "exp": datetime.now(UTC) - timedelta(seconds=1)}, app.config["SECRET_KEY"], algorithm="HS256"
     )
-    body = assert_error_shape(device_event(client, expired), 422, "invalid_citizen_code")
+    body = assert_error_shape(device_event(client, expired), 404, "invalid_citizen_code")
     assert "过期" in body["message"]
 
 

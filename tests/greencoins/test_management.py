@@ -85,7 +85,13 @@ def test_eco_officials_add_and_change_behaviours_within_sensible_bounds(client):
     capped = client.patch("/api/v1/greencoins/behaviors/bottle_return", headers=official, json={"daily_cap_coins": 8})
     assert capped.status_code == 200 and capped.json["daily_cap_coins"] == 8
     too_big = client.patch("/api/v1/greencoins/behaviors/bottle_return", headers=official, json={"max_per_event": 100})
-    assert_error_shape(too_big, 422, "validation_error")
+    assert_error_shape(too_big, 409, "maxima_conflict")  # above the stored daily maximum (60)
+    crossed = body | {"code": "cup_return", "max_per_event": 61}
+    assert_error_shape(client.post("/api/v1/greencoins/behaviors", headers=official, json=crossed), 409, "maxima_conflict")
+    edges = body | {"code": "bag_return", "coins_per_unit": 0.0001, "max_per_event": 0.01, "max_per_day": 0.01}
+    assert client.post("/api/v1/greencoins/behaviors", headers=official, json=edges).status_code == 201  # the bounds are in range
+    below = body | {"code": "box_return", "coins_per_unit": 0.00009999}  # would round to 0.0001: out of range as sent
+    assert_error_shape(client.post("/api/v1/greencoins/behaviors", headers=official, json=below), 422, "validation_error")
     assert_error_shape(client.patch("/api/v1/greencoins/behaviors/nope", headers=official, json={"daily_cap_coins": 1}), 404, "not_found")
     bad = body | {"code": "x_y", "coins_per_unit": "NaN"}
     assert_error_shape(client.post("/api/v1/greencoins/behaviors", headers=official, json=bad), 422, "validation_error")

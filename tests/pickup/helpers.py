@@ -61,7 +61,10 @@ def captain(client, key: str = "captain_green", vessel_no: str = "浙椒渔77033
     return headers, bind(client, headers, vessel_no, key)
 
 
-def book(client, headers, vessel_id=None, *, start=None, port=None, items=None, key=None, vessel_no=None, captain_phone=None):
+def book(
+    client, headers, vessel_id=None, *, start=None, port=None, items=None, key=None, vessel_no=None, captain_phone=None, by_phone=None
+):
+    """A captain's booking, or a dispatcher's phone booking (``by_phone``, implied by ``captain_phone``)."""
     extra = {"Idempotency-Key": key} if key else {}
     body = {
         "port_id": port or port_id(),
@@ -71,7 +74,8 @@ def book(client, headers, vessel_id=None, *, start=None, port=None, items=None, 
     body |= {"vessel_no": vessel_no} if vessel_no else {"vessel_id": vessel_id}
     if captain_phone:
         body["captain_phone"] = captain_phone
-    return client.post("/api/v1/pickup/bookings", json=body, headers=headers | extra)
+    path = "/api/v1/pickup/phone-bookings" if by_phone or (by_phone is None and captain_phone) else "/api/v1/pickup/bookings"
+    return client.post(path, json=body, headers=headers | extra)
 
 
 def collector(client, port_name: str = "椒江中心渔港", username: str = "collector1") -> dict:

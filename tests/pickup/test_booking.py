@@ -110,16 +110,23 @@ def test_a_start_that_is_not_one_of_the_ports_windows_is_refused(client):
 @pytest.mark.parametrize(
     "items",
     [
-        [{"type": "plutonium", "est_qty_kg": 5}],
         [{"type": "oily_water", "est_qty_kg": 0}],
         [{"type": "oily_water"}],
         [{"type": "oily_water", "est_qty_kg": 5, "est_qty_jin": 10}],
         [],
     ],
 )
-def test_an_unknown_type_or_a_missing_or_zero_quantity_is_refused(client, items):
+def test_a_missing_or_zero_quantity_is_refused(client, items):
     headers, vessel = captain(client)
     assert_error_shape(book(client, headers, vessel, items=items), 422, "validation_error")
+    assert db.session.scalar(select(Booking)) is None
+
+
+def test_an_unknown_pollutant_type_is_not_found(client):
+    """Types are rows (GET /pickup/pollutant-types): a name that is none of them refers to nothing, 404."""
+    headers, vessel = captain(client)
+    body = assert_error_shape(book(client, headers, vessel, items=[{"type": "plutonium", "est_qty_kg": 5}]), 404, "not_found")
+    assert "plutonium" in body["details"]["items"][0]
     assert db.session.scalar(select(Booking)) is None
 
 

@@ -105,13 +105,21 @@ def test_another_partner_is_not_covered_by_the_banks_consent(client, bank_key):
 
 @pytest.mark.parametrize(
     ("partner", "days"),
-    [("不存在的银行", 30), ("测试垃圾分类箱", 30), (BANK, -1), (BANK, 400), (True, 30), ([], 30)],
+    [(BANK, -1), (BANK, 400), (True, 30), ([], 30), (" ", 30), ("\ufeff", 30), ("银" * 101, 30)],
 )
-def test_consent_is_refused_for_an_unknown_partner_or_a_bad_expiry(client, bank_key, partner, days):
+def test_consent_is_refused_for_a_malformed_partner_or_a_bad_expiry(client, bank_key, partner, days):
     make_partner_key()  # a garbage-bin partner: not a credit reader
     headers, vessel = captain(client)
     assert_error_shape(consent(client, headers, vessel, partner=partner, days=days), 422, "validation_error")
     assert db.session.scalar(select(CreditConsent)) is None
+
+
+@pytest.mark.parametrize("partner", ["不存在的银行", "测试垃圾分类箱", 424242])
+def test_consent_to_a_partner_that_is_not_a_credit_reader_is_not_found(client, bank_key, partner):
+    make_partner_key()  # a garbage-bin partner: not a credit reader
+    headers, vessel = captain(client)
+    body = assert_error_shape(consent(client, headers, vessel, partner=partner, days=30), 404, "not_found")
+    assert "partner" in body["details"]
 
 
 def test_only_the_owner_gives_consent_and_sees_reads(client, bank_key):

@@ -29,7 +29,7 @@ def test_a_captain_binds_a_vessel_registered_to_them(client):
 def test_an_unregistered_vessel_is_refused_clearly(client):
     headers = citizen_headers(client, "captain_unbound")
     body = assert_error_shape(
-        client.post("/api/v1/pickup/vessels", json={"vessel_no": "浙椒渔99999"}, headers=headers), 422, "vessel_not_registered"
+        client.post("/api/v1/pickup/vessels", json={"vessel_no": "浙椒渔99999"}, headers=headers), 404, "vessel_not_registered"
     )
     assert "渔船登记" in body["message"] and "vessel_no" in body["details"]
 
@@ -90,19 +90,21 @@ def test_a_phone_booking_for_a_bound_vessel_sends_the_captain_the_same_sms(clien
 
 
 @pytest.mark.parametrize(
-    ("phone", "field"),
-    [(None, "captain_phone"), ("13800000009", "captain_phone"), ("1380000000", "captain_phone")],
+    ("phone", "status", "code"),
+    [(None, 422, "validation_error"), ("1380000000", 422, "validation_error"), ("13800000009", 404, "not_found")],
 )
-def test_the_captains_phone_must_be_given_and_match_the_owner(client, phone, field):
+def test_the_captains_phone_must_be_given_and_match_the_owner(client, phone, status, code):
+    """Missing or malformed: 422; well-formed but not the owner's: no such captain of this vessel, 404."""
     register("浙椒渔52718", "captain_unbound")
-    body = assert_error_shape(book(client, dispatcher(client), vessel_no="浙椒渔52718", captain_phone=phone), 422, "validation_error")
-    assert field in body["details"]
+    answer = book(client, dispatcher(client), vessel_no="浙椒渔52718", captain_phone=phone, by_phone=True)
+    body = assert_error_shape(answer, status, code)
+    assert "captain_phone" in body["details"]
     assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
 
 
 def test_a_dispatcher_cannot_book_an_unregistered_or_unknown_vessel(client):
     headers = dispatcher(client)
-    assert_error_shape(book(client, headers, vessel_no="浙椒渔99999", captain_phone="13800000011"), 422, "vessel_not_registered")
+    assert_error_shape(book(client, headers, vessel_no="浙椒渔99999", captain_phone="13800000011"), 404, "vessel_not_registered")
     assert_error_shape(book(client, headers, 424242, captain_phone="13800000011"), 404, "not_found")
 
 

@@ -53,7 +53,7 @@ def test_a_partner_device_guessing_citizen_codes_is_stopped_and_audited(client):
     event = {"behavior": "garbage_sorting", "quantity": 1, "occurred_at": "2026-01-01T08:00:00+08:00", "source_event_id": "e1"}
     for n in range(GUESSES):
         answer = client.post("/api/v1/greencoins/events", json=event | {"citizen_code": f"forged.{n}.code"}, headers={"X-Api-Key": key})
-        assert_error_shape(answer, 422, "invalid_citizen_code")
+        assert_error_shape(answer, 404, "invalid_citizen_code")
     answer = client.post("/api/v1/greencoins/events", json=event | {"citizen_code": "x.y.z"}, headers={"X-Api-Key": key})
     assert_error_shape(answer, 429, "rate_limited")
     assert _audited("citizen_code_wrong") == GUESSES and _audited("citizen_code_throttled") == 1
