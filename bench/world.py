@@ -61,7 +61,7 @@ class Family:
             "level": "primary",
             "property_no": self.property_no,
             "school_id": self.school_id,
-            "child": {"name": self.child_name, "id_number": self.child_id_number, "birth_date": self.child_birth_date.isoformat()},
+            "child": {"name": self.child_name, "id_number": self.child_id_number},
         }
 
 

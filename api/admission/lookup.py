@@ -13,7 +13,7 @@ from api.admission.models import Address, Level, Policy, School
 from api.admission.registries import Registries
 from api.auth.models import Citizen
 from api.common.pagination import decode_cursor, encode_cursor
-from api.errors import NotFound, ValidationFailed
+from api.errors import NotFound
 
 NOT_IN_CATCHMENT_HINT = "该位置不在椒江区任何学区内,请核对地址,或咨询区教育局招生办(0576-88xxxxxx)"
 
@@ -44,16 +44,15 @@ def addresses(session: Session, q: str, limit: int = 20) -> list[Address]:
     )
 
 
-def district(session: Session, *, lat: float | None, lon: float | None, address_id: int | None) -> dict:
-    if address_id is not None:
-        address = session.get(Address, address_id)
-        if address is None:
-            raise NotFound("未找到该地址 (address not found)")
-        lat, lon = address.lat, address.lon
-    elif lat is None or lon is None:
-        raise ValidationFailed(
-            "请提供 lat 和 lon,或 address_id (give lat and lon, or address_id)", details={"lat": ["必填字段缺失"], "lon": ["必填字段缺失"]}
-        )
+def address_district(session: Session, address_id: int) -> dict:
+    """The catchment schools of an address found by GET /admission/addresses."""
+    address = session.get(Address, address_id)
+    if address is None:
+        raise NotFound("未找到该地址 (address not found)")
+    return district(session, lat=address.lat, lon=address.lon)
+
+
+def district(session: Session, *, lat: float, lon: float) -> dict:
     # Both catchment schools in one read (the index lookups are in memory).
     ids = {level: catchment_school_id(session, level, lat, lon) for level in (Level.PRIMARY, Level.JUNIOR)}
     wanted = [school_id for school_id in ids.values() if school_id is not None]

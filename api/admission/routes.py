@@ -75,8 +75,16 @@ class District(MethodView):
     @blp.arguments(schemas.DistrictArgs, location="query")
     @blp.response(200, schemas.DistrictOut)
     def get(self, args):
-        """学区查询: the primary and junior-high catchment schools of a point or an address"""
+        """学区查询: the primary and junior-high catchment schools of a point"""
         return lookup.district(db.session, **args)
+
+
+@blp.route("/addresses/<int:address_id>/district")
+class AddressDistrict(MethodView):
+    @blp.response(200, schemas.DistrictOut)
+    def get(self, address_id):
+        """学区查询: the primary and junior-high catchment schools of an address (GET /admission/addresses)"""
+        return lookup.address_district(db.session, address_id)
 
 
 @blp.route("/schools")

@@ -1,12 +1,12 @@
 """Shapes of the 入学一掌通 API (SPEC §11)."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from api.admission.lifecycle import actions
 from api.admission.models import ApplicationStatus
 from api.common.db import utcnow
-from api.common.pii import mask_name
-from api.common.schemas import Day, Id, IdNumber, Int, LocalDateTime, Matches, PageArgs, page_schema
+from api.common.pii import birth_date_of, mask_name
+from api.common.schemas import Id, IdNumber, Int, LocalDateTime, Matches, PageArgs, page_schema
 
 LEVELS = ["primary", "junior"]
 YEAR = validate.Range(min=2000, max=2100)
@@ -31,9 +31,19 @@ class SchoolDetail(SchoolOut):
 SchoolPage = page_schema(SchoolOut, "SchoolPage")
 
 
+# A point as "lat,lon" in decimal degrees, each within its range: every string matching it is a point.
+LAT_PATTERN = r"[+-]?(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)"
+LON_PATTERN = r"[+-]?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]+)?)"
+NEAR_PATTERN = rf"^{LAT_PATTERN},{LON_PATTERN}$"
+
+
 class SchoolArgs(PageArgs):
     level = fields.String(load_default=None, validate=validate.OneOf(LEVELS))
-    near = fields.String(load_default=None, metadata={"description": "lat,lon"})
+    near = fields.String(
+        load_default=None,
+        validate=Matches(NEAR_PATTERN, error="near 格式为 lat,lon,纬度 -90–90,经度 -180–180 (near must be lat,lon)"),
+        metadata={"description": "lat,lon in decimal degrees, e.g. 28.68,121.42"},
+    )
     radius_m = fields.Float(load_default=None, validate=validate.Range(min=1, max=100_000))
     q = fields.String(load_default=None, validate=validate.Length(max=50))
 
@@ -49,9 +59,10 @@ class SchoolArgs(PageArgs):
 
 
 class DistrictArgs(Schema):
-    lat = fields.Float(load_default=None, validate=validate.Range(min=-90, max=90))
-    lon = fields.Float(load_default=None, validate=validate.Range(min=-180, max=180))
-    address_id = Id(strict=False, load_default=None)
+    """A point; for an address from GET /admission/addresses, GET /admission/addresses/{address_id}/district."""
+
+    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
 
 
 class DistrictOut(Schema):
@@ -141,14 +152,14 @@ class PointsOut(Schema):
 
 
 class ChildIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    id_number = IdNumber(required=True)
-    birth_date = Day(required=True)
+    """The child by name and ID number; the birth date is the one the ID number holds (never a second, differing one)."""
 
-    @validates_schema
-    def birth_date_matches_id(self, data, **kwargs):
-        if "id_number" in data and "birth_date" in data and data["id_number"][6:14] != data["birth_date"].strftime("%Y%m%d"):
-            raise ValidationError("出生日期与身份证号不一致 (birth date does not match the ID number)", "birth_date")
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    id_number = IdNumber(required=True, metadata={"description": "身份证号;出生日期取自其中(第 7–14 位)"})
+
+    @post_load
+    def with_birth_date(self, data, **kwargs):
+        return data | {"birth_date": birth_date_of(data["id_number"])}
 
 
 class ApplicationIn(Schema):

@@ -47,7 +47,7 @@ def application_body(key: str, *, level: str = "primary", school_id: int | None 
         property_no = person["property_nos"][0] if person["property_nos"] else None
     return {
         "level": level,
-        "child": {"name": child["name"], "id_number": child["id_number"], "birth_date": child["birth_date"].isoformat()},
+        "child": {"name": child["name"], "id_number": child["id_number"]},
         "property_no": property_no,
         "school_id": school_id,
     }

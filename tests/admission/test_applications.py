@@ -231,3 +231,16 @@ def test_the_review_list_masks_names_and_filters_by_status(client):
     apply(client, "parent_a")
     items = client.get("/api/v1/admission/review?status=submitted", headers=staff_headers(client)).json["items"]
     assert len(items) == 1 and items[0]["child_name"] == "王*涵"
+
+
+def test_the_childs_birth_date_is_the_one_its_id_number_holds(client):
+    """Only the ID number is taken: a second birth date that could differ from it is refused as an unknown field."""
+    headers = citizen_headers(client, "parent_a")
+    body = application_body("parent_a")
+    answer = client.post("/api/v1/admission/applications", json=body, headers=headers)
+    assert answer.status_code == 201, answer.json
+    application = db.session.get(Application, answer.json["id"])
+    assert application.child_birth_date.strftime("%Y%m%d") == body["child"]["id_number"][6:14]
+    with_date = body | {"child": body["child"] | {"birth_date": "2019-01-01"}}
+    refused = assert_error_shape(client.post("/api/v1/admission/eligibility", json=with_date, headers=headers), 422, "validation_error")
+    assert "birth_date" in refused["details"]["child"]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from api.admission.models import Application, GuardianRecord
+from api.common.pii import birth_date_of
 from api.extensions import db
 from api.seed.residents import make_id_number, resident
 from tests.admission.helpers import admission_world, application_body, school_named
@@ -28,8 +29,8 @@ def _world():
 def nobody_body() -> dict:
     """A child the registry has never heard of (a valid ID number, no record anywhere)."""
     body = application_body("parent_a")
-    born = date.fromisoformat(body["child"]["birth_date"])
-    body["child"] = {"name": "无此人", "id_number": make_id_number("331002", born, 977), "birth_date": born.isoformat()}
+    born = birth_date_of(body["child"]["id_number"])
+    body["child"] = {"name": "无此人", "id_number": make_id_number("331002", born, 977)}
     return body
 
 

@@ -46,7 +46,7 @@ def test_a_point_inside_each_catchment_finds_that_school(client):
 
 def test_every_point_of_the_district_has_one_primary_and_one_junior_school(client):
     address = db.session.scalar(select(Address).limit(1))
-    answer = client.get(f"/api/v1/admission/district?address_id={address.id}").json
+    answer = client.get(f"/api/v1/admission/addresses/{address.id}/district").json
     assert answer["primary"] and answer["junior"] and answer["hint"] is None
 
 
@@ -56,8 +56,20 @@ def test_a_point_in_no_catchment_answers_nulls_with_a_hint(client):
 
 
 def test_the_district_needs_a_point_or_an_address(client):
+    assert_error_shape(client.get("/api/v1/admission/district"), 422, "validation_error")
     assert_error_shape(client.get("/api/v1/admission/district?lat=28.6"), 422, "validation_error")
     assert_error_shape(client.get("/api/v1/admission/district?lat=north&lon=1"), 422, "validation_error")
+    assert_error_shape(client.get("/api/v1/admission/addresses/424242/district"), 404, "not_found")
+
+
+@pytest.mark.parametrize("near", ["here", "28.6", "91,121", "28.6,181", "28.6, 121.4", "1e1,2", "28.6,121.4\n", "２８,121"])
+def test_near_is_a_point_of_the_documented_shape(client, near):
+    assert_error_shape(client.get("/api/v1/admission/schools", query_string={"near": near}), 422, "validation_error")
+
+
+@pytest.mark.parametrize("near", ["90,180", "-90.0,-180.000", "+0,0", "28.681234567,121.4"])
+def test_every_near_of_the_documented_shape_is_a_point(client, near):
+    assert client.get("/api/v1/admission/schools", query_string={"near": near}).status_code == 200
 
 
 def test_schools_near_a_point_are_nearest_first_with_their_distance(client):

@@ -82,7 +82,7 @@ async function district({main, setTitle}) {
   setTitle("学区查询", "#/admission");
   main.innerHTML = `<section class="card"><h2>查询地址对应的学区学校</h2><div id="search"></div></section><div id="district"></div>`;
   addressSearch($("#search"), (address) => load($("#district"), async () => {
-    const d = await api(`/api/v1/admission/district?address_id=${address.id}`);
+    const d = await api(`/api/v1/admission/addresses/${address.id}/district`);
     const schools = [];
     for (const s of [d.primary, d.junior]) if (s) schools.push(await api(`/api/v1/admission/schools/${s.id}`));
     const {svg} = schoolMap({schools, centre: {lat: d.lat ?? address.lat, lon: d.lon ?? address.lon}, label: `${address.name}的学区地图`});

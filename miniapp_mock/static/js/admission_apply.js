@@ -28,7 +28,7 @@ function body(prefix) {
   const child = session.resident.children[Number($(`#${prefix}-child`).value)];
   return {
     level: $(`#${prefix}-level`).value,
-    child: {name: child.name, id_number: child.id_number, birth_date: child.birth_date},
+    child: {name: child.name, id_number: child.id_number},  // the birth date is the ID number's
     property_no: $(`#${prefix}-property`).value || null,
     school_id: $(`#${prefix}-school`).value ? Number($(`#${prefix}-school`).value) : null,
   };
