@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 import api.models  # noqa: F401 - every mapped class registered before the first query
-from cockpit import queries
+from cockpit import details, queries
 from config import load_config
 
 logger = logging.getLogger(__name__)
@@ -36,9 +36,10 @@ def engine_for(url: str) -> Engine:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner="正在汇总数据…")
 def load(url: str, query_name: str, *args):
-    """Run one function of ``cockpit.queries`` in a read-only session; results cached for a minute."""
+    """Run one function of ``cockpit.queries`` (or ``cockpit.details``) in a read-only session; cached for a minute."""
+    module = queries if hasattr(queries, query_name) else details
     with Session(engine_for(url)) as session:
-        return getattr(queries, query_name)(session, *args)
+        return getattr(module, query_name)(session, *args)
 
 
 def safely(loader: Callable, *args):

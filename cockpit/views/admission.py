@@ -5,7 +5,7 @@ import streamlit as st
 
 from api.admission.service import admission_year
 from api.common.db import local_now
-from cockpit import maps
+from cockpit import drill, maps
 from cockpit.data import database_url, load, safely
 from cockpit.filters import area, csv_button, table
 from cockpit.labels import MEANING_COLORS, status_order, status_scale, zh
@@ -18,6 +18,7 @@ st.sidebar.caption("学段筛选作用于本页的地图、学位与报名图表
 st.title(f"入学一掌通 · {year} 年招生")
 seats = safely(load, url, "school_seats", year, level)
 catchments = safely(load, url, "catchments", level)
+drill.numbers([("open_reviews", ())])
 
 left, right = st.columns([3, 2])
 with left:

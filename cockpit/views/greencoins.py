@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import maps
+from cockpit import drill, maps
 from cockpit.data import database_url, load, safely
 from cockpit.filters import area, csv_button, date_range, table
 from cockpit.labels import zh
@@ -33,6 +33,7 @@ trend = safely(load, url, "green_trend", start, end, community)
 a, b = st.columns(2)
 a.metric("区间内发放绿币", f"{int(trend['coins_issued'].sum()):,}")
 b.metric("区间内兑换绿币(全区)", f"{int(trend['coins_redeemed'].sum()):,}")
+drill.numbers([("device_flags", (start, end))])
 st.caption("每日发放 / 兑换绿币")
 st.line_chart(zh(trend), x="日期", y=["发放绿币", "兑换绿币"], height=260)
 csv_button(trend, "green_trend")

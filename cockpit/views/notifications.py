@@ -5,6 +5,7 @@ import altair as alt
 import streamlit as st
 
 from api.labels import label
+from cockpit import drill
 from cockpit.data import bureaus, database_url, load, safely
 from cockpit.filters import csv_button, date_range, table
 from cockpit.labels import status_order, status_scale, zh
@@ -26,6 +27,7 @@ cols[5].metric(
     f"{counts.get('delivered', 0) / handed_over:.0%}" if handed_over else "—",
     help="已送达 ÷ 已交给运营商的短信(已发送、已送达、未送达、失败)",
 )
+drill.numbers([("failed_sms", (start, end))])
 
 by_day = safely(load, url, "messages_by_day", start, end, mine)
 st.caption("每日短信(按状态)")

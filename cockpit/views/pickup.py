@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from api.labels import labels_of
-from cockpit import maps
+from cockpit import drill, maps
 from cockpit.data import database_url, load, safely
 from cockpit.filters import area, csv_button, date_range, table
 from cockpit.labels import zh
@@ -41,6 +41,7 @@ pickups, tonnes = int(ports["pickups"].sum()), round(float(ports["tonnes"].sum()
 a.metric("区间内接收(艘次)", pickups, delta=f"{pickups - int(before['pickups'].sum()):+,} 环比")
 b.metric("区间内回收(吨)", tonnes, delta=f"{tonnes - float(before['tonnes'].sum()):+,.1f} 环比")
 c.metric("港口数", len(ports))
+drill.numbers([("overdue_bookings", (port_id,)), ("red_vessels", ()), ("open_missed_reports", ())])
 
 left, right = st.columns([3, 2])
 with left:
