@@ -28,7 +28,6 @@ from api.notify.models import SmsMessage
 from api.notify.templates import TEMPLATES
 from api.pickup import oversight
 from api.pickup.models import Booking, BookingStatus, CreditColor, PollutantType, Port, Vessel
-from api.pickup.oversight import season_figures
 
 ALL_BUREAUS = frozenset({"admission", "greencoins", "pickup"})
 LEVELS = {"primary": "小学", "junior": "初中"}
@@ -59,9 +58,7 @@ def headline(session: Session, start: date, end: date, bureaus: frozenset[str] =
         return {name: value * scale for name, value in facts.totals(session, metric, periods).items()}
 
     if "pickup" in bureaus:
-        # 服务渔船 is the seed report's figure (vessels in the service), from the one function that states it.
-        served = season_figures(session)["vessels_served"]
-        out["pickup"] = {"vessels_served": served, "pickups": flow("pickups"), "tonnes": flow("pickup_kg", 0.001)}
+        out["pickup"] = {"vessels_served": vessels_served(session), "pickups": flow("pickups"), "tonnes": flow("pickup_kg", 0.001)}
     if "greencoins" in bureaus:
         out["greencoins"] = {"issued": flow("coins_issued"), "redeemed": flow("coins_redeemed"), "co2e_kg": flow("co2e_g", 0.001)}
     if "admission" in bureaus:
@@ -317,9 +314,19 @@ def vessels_by_color(session: Session) -> pd.DataFrame:
     return pd.DataFrame([(str(c), n) for c, n in rows], columns=["color", "vessels"])
 
 
+def vessels_served(session: Session) -> int:
+    """服务渔船, the seed report's figure as ``api.pickup.oversight.season_figures`` states it: every vessel in the
+    service. Counted alone: that function also sums every pickup ever made, which grows with history."""
+    return session.scalar(select(func.count()).select_from(Vessel)) or 0
+
+
 def season(session: Session) -> dict:
-    """The seed report's headline figures: vessels served, pickups, tonnes (``api.pickup.oversight.season_figures``)."""
-    return season_figures(session)
+    """The seed report's headline figures (``api.pickup.oversight.season_figures``): vessels served, and the
+    collected pickups and tonnes since the start, read from the daily roll-ups (stored days + today's live part)."""
+    since_start = {"total": (None, today())}
+    pickups = facts.totals(session, "pickups", since_start)["total"]
+    kg = facts.totals(session, "pickup_kg", since_start)["total"]
+    return {"vessels_served": vessels_served(session), "pickups": int(round(pickups)), "tonnes": round(kg / 1000, 1)}
 
 
 def phone_bookings(session: Session, day: date | None = None) -> pd.DataFrame:
