@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = [("", "overview"), ("admission", "admission"), ("greencoins", "greencoins"), ("pickup", "pickup")]
 PAGES += [("notifications", "notifications"), ("alerts", "alerts")]
+PAGES += [("pickup?detail=red_vessels", "pickup_red_vessels_detail"), ("notifications?detail=failed_sms", "sms_failed_detail")]
 
 
 @pytest.fixture
@@ -69,3 +70,6 @@ def test_the_kiosk_is_dark_fits_1080_rows_without_scrolling_and_shows_the_headli
         assert "服务渔船" in text and "631" in text and "452" in text  # the seed's pickups and tonnes
         assert "未处理预警" in text and "库存" in text  # the demo's low stocks are open alerts
         assert "每 60 秒自动刷新" in text
+        assert "近 7 日" in text and "待办" in text and "红码渔船" in text  # the bottom half: this week, the open work
+        bottom = page.get_by_text("每 60 秒自动刷新").bounding_box()
+        assert bottom is not None and 900 < bottom["y"] + bottom["height"] <= 1080, bottom  # the screen is filled, not cut
