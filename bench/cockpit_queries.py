@@ -21,10 +21,12 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from api.admission.service import admission_year
+from api.alerts import service
+from api.auth.models import StaffUser
 from api.common.db import local_now
 from api.greencoins.models import LedgerEntry
 from api.pickup.models import Booking
-from cockpit import queries
+from cockpit import details, queries
 
 TARGET_SECONDS = 0.3
 TARGET_RATIO = 1.5
@@ -32,34 +34,79 @@ RUNS = 5
 EVERY = queries.ALL_BUREAUS
 
 
+def _alerts_page(session, roles):
+    """The 趋势预警 page's reads: the bureau's active alerts and the colleagues they can be assigned to."""
+    service.alerts_for(session, roles, status="active")
+    list(session.scalars(select(StaffUser).where(StaffUser.active.is_(True))))
+
+
+def _kiosk_alerts(session, roles):
+    service.alerts_for(session, roles, status="active", limit=5)
+
+
+def _query(name):
+    return getattr(queries, name) if hasattr(queries, name) else getattr(details, name)
+
+
 def pages(today):
+    """Every page's reads as an official of every bureau sees it (each page's own calls, in its order)."""
     month, half_year = today - timedelta(days=29), today - timedelta(days=179)
     half_before = queries.previous(half_year, today)
     year = admission_year(today)
+    drill = {"device_flags": (month, today), "failed_sms": (month, today), "overdue_bookings": (None,)}
+    count = {name: ("drill_count", (name, EVERY, *drill.get(name, ()))) for name in details.DRILLS}
+    kiosk_counts = {**count, "overdue_bookings": ("drill_count", ("overdue_bookings", EVERY))}
     return {
         "总览 overview": [("headline", (month, today, EVERY)), ("daily_trend", (month, today, EVERY))],
-        "入学一掌通 admission": [("school_seats", (year, None)), ("catchments", (None,)), ("applications_by_category", (year, None))],
+        "入学一掌通 admission": [
+            ("school_seats", (year, None)),
+            ("catchments", (None,)),
+            count["open_reviews"],
+            ("applications_by_category", (year, None)),
+            ("allocation_results", (year, None)),
+            ("open_reviews", ()),
+        ],
         "双碳绿币 green coins": [
             ("stations", ()),
+            ("budget_burn", ()),
             ("green_trend", (month, today, None)),
+            count["device_flags"],
             ("behaviour_points", (month, today)),
             ("behaviour_mix", (month, today, None)),
             ("stock_alerts", (None,)),
+            ("flagged_devices", ()),
+            ("green_projects", ()),
         ],
         "海洋云仓 pickup": [
             ("port_totals", (half_year, today, None)),
+            ("season", ()),
             ("port_totals", (*half_before, None)),
+            count["overdue_bookings"],
+            count["red_vessels"],
+            count["open_missed_reports"],
             ("vessels_by_color", ()),
             ("tonnes_by_type_and_month", (half_year, today, None)),
             ("overdue_bookings", (None,)),
+            ("phone_bookings", ()),
+            ("open_missed_reports", ()),
+            ("vessels_with_reasons", ()),
         ],
         "短信通知 notifications": [
             ("message_counts", (month, today, EVERY)),
+            count["failed_sms"],
             ("messages_by_day", (month, today, EVERY)),
             ("messages_by_template", (month, today, EVERY)),
             ("recent_failures", (EVERY,)),
         ],
-        "大屏 kiosk": [("headline", (month, today, EVERY)), ("daily_trend", (month, today, EVERY))],
+        "趋势预警 alerts": [(_alerts_page, (["admin"],))],
+        "大屏 kiosk": [
+            ("headline", (month, today, EVERY)),
+            ("daily_trend", (month, today, EVERY)),
+            (_kiosk_alerts, (["admin"],)),
+            *kiosk_counts.values(),
+        ],
+        # A drill-down opened (明细): the page above plus these rows (first SHOWN_ROWS, personal data masked).
+        **{f"明细 {name}": [("drill_rows", (name, EVERY, *drill.get(name, ())))] for name in details.DRILLS},
     }
 
 
@@ -74,8 +121,8 @@ def measure(url: str) -> dict[str, float]:
             timings = []
             for _ in range(RUNS):
                 started = time.perf_counter()
-                for name, args in calls:
-                    getattr(queries, name)(session, *args)
+                for call, args in calls:
+                    (_query(call) if isinstance(call, str) else call)(session, *args)
                 timings.append(time.perf_counter() - started)
                 session.rollback()
             medians[page] = statistics.median(timings)
@@ -85,10 +132,10 @@ def measure(url: str) -> dict[str, float]:
 
 def main(urls: list[str]) -> None:
     results = [measure(url) for url in urls]
-    header = f"{'page':<24}" + "".join(f"{'db ' + str(i + 1) + ' s':>10}" for i in range(len(urls)))
+    header = f"{'page':<28}" + "".join(f"{'db ' + str(i + 1) + ' s':>10}" for i in range(len(urls)))
     print(header + (f"{'ratio':>8}" if len(urls) == 2 else ""))
     for page in results[0]:
-        line = f"{page:<24}" + "".join(f"{r[page]:>10.3f}" for r in results)
+        line = f"{page:<28}" + "".join(f"{r[page]:>10.3f}" for r in results)
         if len(urls) == 2:
             line += f"{results[1][page] / results[0][page]:>8.2f}"
         print(line)
