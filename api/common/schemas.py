@@ -6,6 +6,7 @@ import math
 import re
 from datetime import UTC
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -45,7 +46,7 @@ class Matches(validate.Regexp):
     """
 
     def __call__(self, value):
-        if not isinstance(value, str) or self.regex.fullmatch(value) is None:
+        if not isinstance(value, str) or cast("re.Pattern[str]", self.regex).fullmatch(value) is None:
             raise ValidationError(self._format_error(value))
         return value
 

@@ -367,7 +367,10 @@ class ConsentIn(Schema):
             "oneOf": [PARTNER_ID_RULES, PARTNER_NAME_RULES],
         },
     )
-    expires_at = LocalDateTime(required=True)
+    expires_at = LocalDateTime(
+        required=True,
+        metadata={"format": "date-time-next-366-days", "description": "授权截止:晚于现在,最长 366 天 (future, at most 366 days)"},
+    )
 
 
 class ConsentOut(Schema):

@@ -29,5 +29,11 @@ def _recent_dates(days: int) -> st.SearchStrategy[str]:
     return st.integers(0, days - 1).map(lambda back: (today - timedelta(days=back)).isoformat())
 
 
+def _coming_times(days: int) -> st.SearchStrategy[str]:
+    """A time from an hour ahead to a day short of ``days`` ahead (the request reaches the server a moment later)."""
+    return st.integers(3600, (days - 1) * 86400).map(lambda ahead: (local_now() + timedelta(seconds=ahead)).isoformat())
+
+
 schemathesis.openapi.format("gb11643-id-number", _id_numbers())
+schemathesis.openapi.format("date-time-next-366-days", _coming_times(366))
 schemathesis.openapi.format("date-today-or-yesterday", _recent_dates(2))
