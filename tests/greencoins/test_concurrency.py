@@ -107,6 +107,24 @@ def test_a_hundred_concurrent_earners_against_the_last_50_coins_of_the_budget_ge
     assert all(ledger_sum(citizen_id) == balance_of(citizen_id) for _, citizen_id in people)
 
 
+@pytest.mark.parametrize(("left", "expected"), [(1_000, 120), (51, 51)])
+def test_sixty_concurrent_earners_never_overspend_the_budget_whichever_way_each_draw_goes(app, client, left, expected):
+    """Draws that fit take the one-statement conditional UPDATE; the last coins go through the locked read (issue 20)."""
+    green_world()
+    people = _earners(client, 60)
+    set_budget(this_month(), 10_000, issued=10_000 - left)
+    today = local_now().date().isoformat()
+    answers = at_once(
+        app, 60, lambda c, i: c.post("/api/v1/greencoins/me/steps", headers=people[i][0], json={"date": today, "steps": 2000})
+    )
+    assert {a.status_code for a in answers} == {200}
+    assert sum(a.json["coins_awarded"] for a in answers) == expected
+    db.session.expire_all()
+    earned = db.session.scalar(select(func.sum(LedgerEntry.amount)).where(LedgerEntry.kind == EntryKind.EARN))
+    assert earned == expected and db.session.get(MonthlyBudget, this_month()).issued == 10_000 - left + expected
+    assert all(ledger_sum(citizen_id) == balance_of(citizen_id) for _, citizen_id in people)
+
+
 def test_two_expiry_runs_at_once_expire_each_coin_once(app, client):
     green_world()
     people = _earners(client, 20)
