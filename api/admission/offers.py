@@ -57,7 +57,9 @@ def accept(session: Session, citizen_id: int, application_id: int, *, now: datet
         occupy_property_seat(session, application)
         application.decided_at, application.decision_note = now, "监护人已确认学位"
         record(application, ApplicationStatus.ADMITTED, "accepted", f"citizen:{citizen_id}", "监护人确认学位,录取完成")
-        enqueue(session, guardian_phone(session, application), "admission_admitted", sms_params(application))
+        enqueue(
+            session, guardian_phone(session, application), "admission_admitted", sms_params(application), citizen_id=application.citizen_id
+        )
     return application
 
 
@@ -125,5 +127,11 @@ def remind_offers(session: Session, *, now: datetime | None = None) -> int:
         ).all()
         for application in due:
             application.offer_reminded_at = now
-            enqueue(session, guardian_phone(session, application), "admission_offer_reminder", sms_params(application))
+            enqueue(
+                session,
+                guardian_phone(session, application),
+                "admission_offer_reminder",
+                sms_params(application),
+                citizen_id=application.citizen_id,
+            )
     return len(due)

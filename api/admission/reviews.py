@@ -49,7 +49,13 @@ def answer_review(session: Session, review_id: int, *, outcome: str, reason: str
         application = review.application
         note = f"复核答复({OUTCOMES[outcome]}):{reason}"
         record(application, application.status, "review_answered", actor, note)
-        enqueue(session, guardian_phone(session, application), "admission_review_answered", sms_params(application, answer=note))
+        enqueue(
+            session,
+            guardian_phone(session, application),
+            "admission_review_answered",
+            sms_params(application, answer=note),
+            citizen_id=application.citizen_id,
+        )
     return review
 
 

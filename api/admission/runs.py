@@ -172,7 +172,7 @@ def _give_results(
         people = {
             row.id: row
             for row in session.execute(
-                select(Application.id, Application.child_name, Citizen.phone)
+                select(Application.id, Application.child_name, Application.citizen_id, Citizen.phone)
                 .join(Citizen, Citizen.id == Application.citizen_id)
                 .where(Application.id.in_(ids))
             )
@@ -208,7 +208,9 @@ def _give_results(
                 "position": p.waitlist_position or "",
                 "reason": p.reason,
             }
-            messages.append(_outbox_row(session, enqueue(session, person.phone, TEMPLATES[p.outcome], params)))
+            messages.append(
+                _outbox_row(session, enqueue(session, person.phone, TEMPLATES[p.outcome], params, citizen_id=person.citizen_id))
+            )
         session.execute(update(Application), changes)
         session.execute(insert(ApplicationEvent), events)
         session.execute(insert(SmsMessage), messages)

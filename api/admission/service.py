@@ -229,7 +229,7 @@ def apply(
             )
             session.add(application)
             session.flush()
-            enqueue(session, guardian.phone, "admission_received", sms_params(application))
+            enqueue(session, guardian.phone, "admission_received", sms_params(application), citizen_id=guardian.id)
     except IntegrityError as exc:  # the child already has an active application (or a twin committed first)
         raise DuplicateApplication() from exc
     return application
@@ -365,7 +365,7 @@ def decide(
         application.waitlist_position, application.offer_expires_at = None, None
         application.decided_at, application.decision_note = now, note
         record(application, status, "decided", actor, f"教育局决定:{note}")
-        enqueue(session, guardian_phone(session, application), template, sms_params(application))
+        enqueue(session, guardian_phone(session, application), template, sms_params(application), citizen_id=application.citizen_id)
         if position is not None:
             close_waitlist_gap(session, application.school_id, application.year, position)
         if was_offered:

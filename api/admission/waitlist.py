@@ -60,7 +60,7 @@ def fill_free_seats(
             SYSTEM,
             f"{head.school.name}有学位空出,候补第 {position} 位递补获得学位,请于 {local_day(head.offer_expires_at)} 前确认或放弃",
         )
-        enqueue(session, guardian_phone(session, head), "admission_promoted", sms_params(head))
+        enqueue(session, guardian_phone(session, head), "admission_promoted", sms_params(head), citizen_id=head.citizen_id)
         session.flush()
         close_waitlist_gap(session, school_id, year, position)
         promoted.append(head)

@@ -139,12 +139,17 @@ def remind(session: Session, now: datetime | None = None) -> int:
     still_valid_after = _month_start(local.year, local.month + 1 - LIFETIME_MONTHS)
     due = session.execute(_over_limit(still_valid_after).add_columns(Citizen.phone).join(Citizen, Citizen.id == Account.citizen_id)).all()
     sent = 0
-    for citizen_id, coins, phone in due:  # Citizen.phone: str (add_columns drops the typing, hence the cast below)
+    for citizen_id, coins, phone in due:  # an int, an int and a str (add_columns drops the typing, hence the casts below)
         key = f"gc-expiry:{citizen_id}:{local:%Y-%m}"
         try:
             with unit_of_work(session):
                 message = enqueue(
-                    session, cast(str, phone), "greencoins_expiring", {"coins": coins, "date": f"{month_end:%m月%d日}"}, dedupe_key=key
+                    session,
+                    cast(str, phone),
+                    "greencoins_expiring",
+                    {"coins": coins, "date": f"{month_end:%m月%d日}"},
+                    citizen_id=cast(int, citizen_id),
+                    dedupe_key=key,
                 )
                 fresh = message.id is None  # enqueue hands back the earlier message when this key was used
         except IntegrityError:

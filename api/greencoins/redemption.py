@@ -100,7 +100,7 @@ def redeem(session: Session, citizen_id: int, *, reward_id: int, station_id: int
         session.add(redemption)
         session.flush()
         post_entry(session, account, EntryKind.REDEEM, -price, redemption_id=redemption.id, note=f"兑换 {reward.name}×{quantity}")
-        enqueue(session, phone, "redemption_code", code_params(redemption, reward, station))
+        enqueue(session, phone, "redemption_code", code_params(redemption, reward, station), citizen_id=citizen_id)
         return redemption_view(redemption, reward, station)
 
 
@@ -145,7 +145,11 @@ def _close_with_refund(session: Session, redemption: Redemption, status: Redempt
     citizen = session.get(Citizen, redemption.citizen_id)
     assert citizen is not None  # the redemption's citizen (foreign key)
     enqueue(
-        session, citizen.phone, "redemption_refunded", {"reward": redemption.reward.name, "reason": reason, "coins": redemption.coins_spent}
+        session,
+        citizen.phone,
+        "redemption_refunded",
+        {"reward": redemption.reward.name, "reason": reason, "coins": redemption.coins_spent},
+        citizen_id=citizen.id,
     )
 
 

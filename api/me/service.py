@@ -238,8 +238,10 @@ def timeline(session: Session, citizen_id: int, *, limit: int, cursor: str | Non
 
 
 def messages(session: Session, citizen_id: int, *, limit: int, cursor: str | None) -> dict:
-    """A copy of every SMS sent to my phone, newest first, with its delivery status."""
-    citizen = session.get(Citizen, citizen_id)
-    if citizen is None:
+    """A copy of every SMS addressed to me, newest first, with its delivery status.
+
+    By the addressee, not by the phone number: a number that changes hands does not bring its earlier owner's texts.
+    """
+    if session.get(Citizen, citizen_id) is None:
         raise NotFound()
-    return paginate(session, select(SmsMessage).where(SmsMessage.phone == citizen.phone), SmsMessage.id, limit=limit, cursor=cursor)
+    return paginate(session, select(SmsMessage).where(SmsMessage.citizen_id == citizen_id), SmsMessage.id, limit=limit, cursor=cursor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.common.db import Base, UTCDateTime, str_enum, utcnow
@@ -33,10 +33,14 @@ class SmsMessage(Base):
     __table_args__ = (
         Index("ix_sms_messages_due", "status", "next_attempt_at"),
         Index("ix_sms_messages_phone_sent", "phone", "sent_at"),
+        Index("ix_sms_messages_citizen", "citizen_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(20))
+    # The resident the message is addressed to (null for staff and for captains not yet in the app). A citizen's own
+    # copies (/me/messages) are found by this, never by the phone: a number can change hands.
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id", ondelete="SET NULL"))
     template: Mapped[str] = mapped_column(String(50))
     params: Mapped[dict] = mapped_column(JSON)
     body: Mapped[str] = mapped_column(Text)

@@ -61,9 +61,19 @@ class SendPolicy:
 
 
 def enqueue(
-    session: Session, phone: str, template_code: str, params: dict, *, dedupe_key: str | None = None, not_before: datetime | None = None
+    session: Session,
+    phone: str,
+    template_code: str,
+    params: dict,
+    *,
+    citizen_id: int | None = None,
+    dedupe_key: str | None = None,
+    not_before: datetime | None = None,
 ) -> SmsMessage:
-    """Add a message to the outbox in the caller's transaction; it is sent only if that transaction commits."""
+    """Add a message to the outbox in the caller's transaction; it is sent only if that transaction commits.
+
+    ``citizen_id`` names the resident it is addressed to, so that it shows in their own messages (and nobody else's).
+    """
     tpl = template(template_code)
     body = tpl.render(params)
     if dedupe_key:
@@ -72,6 +82,7 @@ def enqueue(
             return existing
     message = SmsMessage(
         phone=normalize_phone(phone),
+        citizen_id=citizen_id,
         template=tpl.code,
         params=params,
         body=body,

@@ -99,7 +99,7 @@ def complete(session: Session, staff_id: int, booking_id: int, weighed: list[dic
         credit.record(session, vessel, CreditKind.PICKUP, pickup_reason(collected, booking.manifest_no), booking_id=booking.id)
         contact = contacts_for(session, [vessel]).get(vessel.id)
         if contact is not None:
-            enqueue(session, contact.phone, "pickup_collected", receipt_params(session, booking, vessel))
+            enqueue(session, contact.phone, "pickup_collected", receipt_params(session, booking, vessel), citizen_id=contact.citizen_id)
     return booking
 
 

@@ -130,7 +130,7 @@ def refresh(session: Session, vessel: Vessel, now: datetime | None = None) -> bo
     contact = captain_contact(session, vessel)
     if contact is not None:
         params = {"vessel_no": vessel.vessel_no, "old_color": label("credit_color", old), "new_color": label("credit_color", color)}
-        enqueue(session, contact.phone, "credit_color_changed", params | {"score": score})
+        enqueue(session, contact.phone, "credit_color_changed", params | {"score": score}, citizen_id=contact.citizen_id)
     return True
 
 

@@ -121,7 +121,7 @@ def decide_appeal(session: Session, staff_id: int, entry_id: int, *, upheld: boo
         contact = captain_contact(session, vessel)
         if contact is not None:
             params = {"vessel_no": vessel.vessel_no, "result": "维持扣分" if upheld else "撤销扣分", "reason": reason}
-            enqueue(session, contact.phone, "credit_appeal_decided", params | {"score": vessel.credit_score})
+            enqueue(session, contact.phone, "credit_appeal_decided", params | {"score": vessel.credit_score}, citizen_id=contact.citizen_id)
     return found
 
 

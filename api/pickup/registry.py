@@ -74,6 +74,7 @@ def registered_owner_check(session: Session, vessel_no: str, citizen: Citizen) -
 class Contact:
     name: str
     phone: str
+    citizen_id: int | None = None  # the bound owner; None for a captain known only to the registry
 
 
 def captain_contact(session: Session, vessel: Vessel) -> Contact | None:
@@ -81,7 +82,7 @@ def captain_contact(session: Session, vessel: Vessel) -> Contact | None:
     if vessel.owner_id is not None:
         owner = session.get(Citizen, vessel.owner_id)
         if owner is not None:
-            return Contact(owner.name, owner.phone)
+            return Contact(owner.name, owner.phone, owner.id)
     record = registration(session, vessel.vessel_no)
     if record is not None and record.owner_phone:
         return Contact(record.owner_name, record.owner_phone)
@@ -104,7 +105,7 @@ def contacts_for(session: Session, vessels: list[Vessel]) -> dict[int, Contact]:
     for vessel in vessels:
         owner, record = owners.get(vessel.owner_id), records.get(vessel.vessel_no)
         if owner is not None:
-            contacts[vessel.id] = Contact(owner.name, owner.phone)
+            contacts[vessel.id] = Contact(owner.name, owner.phone, owner.id)
         elif record is not None and record.owner_phone:
             contacts[vessel.id] = Contact(record.owner_name, record.owner_phone)
     return contacts

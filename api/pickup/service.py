@@ -260,6 +260,7 @@ def book(
                 contact.phone,
                 "pickup_confirmed",
                 {"vessel_no": vessel.vessel_no, "port": port.name, "window": window_text(*window[:2])},
+                citizen_id=contact.citizen_id,
             )
     return booking
 
@@ -372,6 +373,8 @@ def remind_tomorrow(session: Session, today: date | None = None) -> int:
                 "port": booking.port.name,
                 "window": window_text(booking.slot_start, booking.slot_end),
             }
-            enqueue(session, contact.phone, "pickup_reminder", params, dedupe_key=f"pickup-reminder:{booking.id}")
+            enqueue(
+                session, contact.phone, "pickup_reminder", params, dedupe_key=f"pickup-reminder:{booking.id}", citizen_id=contact.citizen_id
+            )
             count += 1
     return count

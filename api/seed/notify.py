@@ -35,32 +35,37 @@ OUTCOMES = [  # status, weight, last_error
 
 
 def _history_events(session: Session, since) -> list[tuple]:
-    """(when, phone, template, params, key) of every message the last 30 days' events caused."""
+    """(when, phone, citizen id, template, params, key) of every message the last 30 days' events caused."""
     events = []
     decided = session.execute(
-        select(Application, Citizen.phone)
+        select(Application, Citizen.phone, Citizen.id)
         .join(Citizen, Citizen.id == Application.citizen_id)
         .where(Application.status.in_([ApplicationStatus.ADMITTED, ApplicationStatus.REJECTED]), Application.decided_at >= since)
     )
-    for application, phone in decided:
+    for application, phone, citizen_id in decided:
         template = "admission_admitted" if application.status == ApplicationStatus.ADMITTED else "admission_rejected"
-        events.append((application.decided_at, phone, template, decision_params(application), f"application:{application.id}"))
+        events.append((application.decided_at, phone, citizen_id, template, decision_params(application), f"application:{application.id}"))
     receipts = session.execute(
-        select(Booking, Vessel, Citizen.phone)
+        select(Booking, Vessel, Citizen.phone, Citizen.id)
         .join(Vessel, Vessel.id == Booking.vessel_id)
         .join(Citizen, Citizen.id == Booking.booked_by)
         .where(Booking.status == BookingStatus.COLLECTED, Booking.collected_at >= since)
     )
-    for booking, vessel, phone in receipts:
-        events.append((booking.collected_at, phone, "pickup_collected", receipt_params(session, booking, vessel), f"booking:{booking.id}"))
+    for booking, vessel, phone, citizen_id in receipts:
+        events.append(
+            (booking.collected_at, phone, citizen_id, "pickup_collected", receipt_params(session, booking, vessel), f"booking:{booking.id}")
+        )
     redemptions = session.execute(
-        select(Redemption, Citizen.phone).join(Citizen, Citizen.id == Redemption.citizen_id).where(Redemption.created_at >= since)
+        select(Redemption, Citizen.phone, Citizen.id)
+        .join(Citizen, Citizen.id == Redemption.citizen_id)
+        .where(Redemption.created_at >= since)
     )
-    for redemption, phone in redemptions:
+    for redemption, phone, citizen_id in redemptions:
         events.append(
             (
                 redemption.created_at,
                 phone,
+                citizen_id,
                 "redemption_code",
                 code_params(redemption, redemption.reward, redemption.station),
                 f"redemption:{redemption.id}",
@@ -77,8 +82,8 @@ def seed_message_history(session: Session) -> str:
         rng = random.Random(12345)
         statuses, weights, errors = zip(*((s, w, e) for s, w, e in OUTCOMES), strict=True)
         events = _history_events(session, utcnow() - timedelta(days=30))
-        for when, phone, template, params, key in events:
-            message = enqueue(session, phone, template, params, dedupe_key=DEDUPE_PREFIX + key)
+        for when, phone, citizen_id, template, params, key in events:
+            message = enqueue(session, phone, template, params, citizen_id=citizen_id, dedupe_key=DEDUPE_PREFIX + key)
             outcome = rng.choices(range(len(statuses)), weights=weights)[0]
             message.status, message.last_error = statuses[outcome], errors[outcome]
             message.created_at = message.next_attempt_at = when

@@ -175,7 +175,7 @@ def redemption_by(citizen_id: int, minutes: int, *, status: str = "reserved", co
 def sms_to(citizen_id: int, text: str = "你好") -> int:
     phone = db.session.get(Citizen, citizen_id).phone
     with unit_of_work(db.session):
-        message = enqueue(db.session, phone, "test_message", {"text": text})
+        message = enqueue(db.session, phone, "test_message", {"text": text}, citizen_id=citizen_id)
     return message.id
 
 
