@@ -27,7 +27,7 @@ from api.notify.models import SmsMessage
 from api.notify.templates import TEMPLATES
 from api.pickup import credit
 from api.pickup.models import Booking, BookingStatus, CreditColor, MissedReport, Port, Vessel
-from cockpit.queries import LEVELS, templates_of
+from cockpit.queries import LEVELS, message_counts, templates_of
 
 OVERDUE_DAYS = 30
 SHOWN_ROWS = 200  # a drill-down lists at most this many rows (and says how many there are)
@@ -39,6 +39,7 @@ class Drill:
     bureau: str | None  # None: shared, each official sees only their bureaus' rows
     statement: Callable[..., Select]  # (bureaus, *params) -> the rows, ordered
     shown: Callable[[Session, Sequence[Row]], list[dict[str, Any]]]  # rows -> Chinese columns, personal data masked
+    rolled_up: Callable[..., int] | None = None  # (session, bureaus, *params) -> the number, from the daily roll-ups
 
 
 def _when(at) -> str:
@@ -240,6 +241,12 @@ def _failed_sms(bureaus: frozenset[str], start: date, end: date) -> Select:
     return stmt if codes is None else stmt.where(SmsMessage.template.in_(codes or ["-none-"]))
 
 
+def _failed_sms_total(session: Session, bureaus: frozenset[str], start: date, end: date) -> int:
+    """The number from the SMS roll-up (template × status per day): counting the outbox itself grows with the texts."""
+    counts = message_counts(session, start, end, bureaus)
+    return counts.get("failed", 0) + counts.get("undelivered", 0)
+
+
 def _failed_sms_rows(_session: Session, rows: Sequence[Row]) -> list[dict[str, Any]]:
     return [
         {
@@ -261,7 +268,7 @@ DRILLS = {
     "red_vessels": Drill("红码渔船", "pickup", _red_vessels, _red_vessel_rows),
     "open_missed_reports": Drill("待处理漏收报告", "pickup", _open_missed, _open_missed_rows),
     "device_flags": Drill("区间内设备异常上报", "greencoins", _device_flags, _device_flag_rows),
-    "failed_sms": Drill("区间内未送达或失败短信", None, _failed_sms, _failed_sms_rows),
+    "failed_sms": Drill("区间内未送达或失败短信", None, _failed_sms, _failed_sms_rows, _failed_sms_total),
 }
 
 
@@ -276,7 +283,9 @@ def _statement(name: str, bureaus: frozenset[str], params: tuple) -> Select:
 
 
 def drill_count(session: Session, name: str, bureaus: frozenset[str], *params) -> int:
-    """How many rows stand behind the number (0 for another bureau's number)."""
+    """How many rows stand behind the number (0 for another bureau's number); from the roll-ups where it is on one."""
+    if (rolled_up := DRILLS[name].rolled_up) is not None and allowed(name, bureaus):
+        return rolled_up(session, bureaus, *params)
     stmt = _statement(name, bureaus, params).order_by(None)
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 

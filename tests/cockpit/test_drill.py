@@ -163,3 +163,11 @@ def test_a_long_list_is_capped_and_says_how_many_rows_there_are(drill_data, monk
     assert len(rows(at, "短信编号")) == 2
     assert any(c.value.startswith(f"共 {expected:,} 条，显示前 2 条") for c in at.caption)
     assert at.get("download_button")  # the CSV of the rows shown
+
+
+def test_the_failed_texts_number_read_from_the_roll_up_equals_the_outbox(drill_data):
+    facts.rollup(db.session)  # days up to yesterday stored: the number is the roll-up's, the rows the outbox's
+    at = opened("official", "views/notifications.py", "failed_sms")
+    expected = failed_texts(None)(at)
+    assert next(m.value for m in at.metric if m.label == details.DRILLS["failed_sms"].title) == f"{expected:,}"
+    assert len(rows(at, "短信编号")) == min(expected, details.SHOWN_ROWS)
