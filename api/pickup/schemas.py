@@ -203,14 +203,28 @@ class PortReportIn(Schema):
     port_id = Id(required=True)
 
 
+class SafetyItemIn(Schema):
+    item = fields.String(required=True, validate=validate.Length(min=1, max=50), metadata={"description": "检查项,如 救生衣"})
+    ok = fields.Boolean(required=True)
+
+
 class SafetyCheckIn(Schema):
-    items = fields.Dict(
-        keys=fields.String(validate=validate.Length(max=50)),
-        values=fields.Boolean(),
+    """The checklist as a list of items (an item's name is text the document can state, unlike an object's keys)."""
+
+    items = fields.List(
+        fields.Nested(SafetyItemIn),
         required=True,
         validate=validate.Length(min=1, max=30),
-        metadata={"example": {"救生衣": True, "消防器材": True, "通讯设备": True}},
+        metadata={"example": [{"item": "救生衣", "ok": True}, {"item": "消防器材", "ok": True}, {"item": "通讯设备", "ok": True}]},
     )
+
+    @post_load
+    def as_checklist(self, data, **kwargs):
+        """``{item: ok}``; an item given twice is in order only if it is every time."""
+        checklist: dict[str, bool] = {}
+        for entry in data["items"]:
+            checklist[entry["item"]] = checklist.get(entry["item"], True) and entry["ok"]
+        return {"items": checklist}
 
 
 class DeductionIn(Schema):

@@ -11,7 +11,7 @@ from api.common.db import unit_of_work, utcnow
 from api.extensions import db
 from api.notify.models import SmsMessage
 from api.pickup.credit import color_for
-from api.pickup.models import Booking, CreditColor
+from api.pickup.models import Booking, CreditColor, CreditEntry, CreditKind
 from api.pickup.service import manifest_number, remind_tomorrow
 from tests.assertions import assert_error_shape
 from tests.factories import staff_headers
@@ -100,7 +100,7 @@ def test_reports_and_checks_earn_credit_up_to_a_daily_limit_and_reach_green(clie
     headers, vessel = captain(client)
     for _ in range(3):
         client.post(f"/api/v1/pickup/vessels/{vessel}/port-reports", json={"direction": "in", "port_id": port_id()}, headers=headers)
-    check = client.post(f"/api/v1/pickup/vessels/{vessel}/safety-checks", json={"items": {"救生衣": True}}, headers=headers)
+    check = client.post(f"/api/v1/pickup/vessels/{vessel}/safety-checks", json={"items": [{"item": "救生衣", "ok": True}]}, headers=headers)
     assert check.json["credit_score"] == 70 + 2 + 2
     for _ in range(2):
         booking = book(client, headers, vessel).json["id"]
@@ -153,3 +153,14 @@ def test_every_pollutant_type_can_be_collected_even_if_not_declared(client):
     codes = [t["code"] for t in client.get("/api/v1/pickup/pollutant-types").json["items"]]
     done = complete(client, collector(client), booking, [{"type": code, "qty_kg": 3} for code in codes])
     assert done.status_code == 200 and {i["type"] for i in done.json["items"]} == set(codes)
+
+
+def test_a_safety_check_is_a_list_of_items_and_one_given_twice_is_in_order_only_if_it_is_every_time(client):
+    headers, vessel = captain(client)
+    items = [{"item": "救生衣", "ok": True}, {"item": "航行灯", "ok": True}, {"item": "救生衣", "ok": False}]
+    assert client.post(f"/api/v1/pickup/vessels/{vessel}/safety-checks", json={"items": items}, headers=headers).status_code == 201
+    entry = db.session.scalars(select(CreditEntry).where(CreditEntry.kind == CreditKind.SAFETY_CHECK)).one()
+    assert entry.detail == {"救生衣": False, "航行灯": True} and "1 项待整改" in entry.reason
+    for wrong in ({"救生衣": True}, [{"item": "", "ok": True}], [{"item": "救" * 51, "ok": True}], [{"item": "救生衣"}], []):
+        answer = client.post(f"/api/v1/pickup/vessels/{vessel}/safety-checks", json={"items": wrong}, headers=headers)
+        assert_error_shape(answer, 422, "validation_error")

@@ -66,7 +66,7 @@ def test_a_red_vessel_must_file_a_safety_self_check_before_booking(client):
     make_color(vessel, CreditColor.RED)
     body = assert_error_shape(book(client, headers, vessel), 409, "safety_check_required")
     assert "安全自查" in body["message"]
-    check = client.post(f"/api/v1/pickup/vessels/{vessel}/safety-checks", json={"items": {"救生衣": True}}, headers=headers)
+    check = client.post(f"/api/v1/pickup/vessels/{vessel}/safety-checks", json={"items": [{"item": "救生衣", "ok": True}]}, headers=headers)
     assert check.status_code == 201
     assert book(client, headers, vessel).status_code == 201
 

@@ -201,9 +201,9 @@ def test_a_list_where_an_object_belongs_says_so_in_chinese_first(client):
     pickup_world()
     register()
     headers, vessel_id = captain(client)
-    answer = client.post(f"/api/v1/pickup/vessels/{vessel_id}/safety-checks", headers=headers, json={"items": ["a"]})
+    answer = client.post(f"/api/v1/pickup/vessels/{vessel_id}/safety-checks", headers=headers, json={"items": [["救生衣", True]]})
     body = assert_error_shape(answer, 422, "validation_error")
-    assert "不是有效的对象" in str(body["details"]), body
+    assert "输入类型无效" in str(body["details"]["items"]), body
 
 
 def test_a_fractional_vessel_id_in_a_booking_is_refused(client):

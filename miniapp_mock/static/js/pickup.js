@@ -193,9 +193,9 @@ const safety = withVessel("出海安全自查", async ({main, vessel}) => {
   $("#safety-form").addEventListener("submit", (e) => {
     e.preventDefault();
     act($("#safety-submit"), async () => {
-      const items = Object.fromEntries($$("input[type=checkbox]", main).map((c) => [c.value, c.checked]));
+      const items = $$("input[type=checkbox]", main).map((c) => ({item: c.value, ok: c.checked}));
       const r = await api(`/api/v1/pickup/vessels/${vessel.id}/safety-checks`, {method: "POST", body: {items}});
-      const missing = Object.entries(items).filter(([, ok]) => !ok).map(([k]) => k);
+      const missing = items.filter((i) => !i.ok).map((i) => i.item);
       $("#safety-result").innerHTML = `<p class="form-ok" id="checked">自查已提交${r?.points != null ? `,信用 ${r.points > 0 ? "+" : ""}${esc(r.points)} 分` : ""}
         ${missing.length ? `<br>请尽快整改:${esc(missing.join("、"))}` : ""}</p>`;
     });
