@@ -27,8 +27,10 @@ HEADER_DOC = {
     "in": "header",
     "name": HEADER,
     "required": False,
-    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
-    "description": "重复提交保护:同一调用者的同一键只创建一次,重放返回第一次的结果 (same key, same caller: created once)",
+    # The format names the client's duty no schema can state: a key not yet used for a different request (a UUID will do).
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100, "format": "idempotency-key"},
+    "description": "重复提交保护:同一调用者的同一键只创建一次,重放返回第一次的结果;新的请求用新的键(如 UUID),"
+    "同一键用于不同请求答 422 idempotency_key_reused (same key, same caller: created once; a new request needs a new key)",
 }
 
 

@@ -57,7 +57,10 @@ class InvalidCitizenCode(AppError):
 
 
 class ImplausibleReport(AppError):
-    status, code = 422, "implausible_quantity"
+    """Above the behaviour's plausible maximum: a row eco officials set (GET /greencoins/behaviors), so a conflict
+    with the current state (409), not a rule the document can state."""
+
+    status, code = 409, "implausible_quantity"
     message = "上报数量不合常理,已拒绝并记录该设备 (implausible quantity: refused, device flagged)"
 
 

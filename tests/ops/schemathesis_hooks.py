@@ -6,6 +6,7 @@ description, schemathesis draws valid values from here.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import schemathesis
@@ -35,5 +36,7 @@ def _coming_times(days: int) -> st.SearchStrategy[str]:
 
 
 schemathesis.openapi.format("gb11643-id-number", _id_numbers())
+# A key not used before for another request: a fresh UUID each draw (hypothesis' own uuids repeat simple values).
+schemathesis.openapi.format("idempotency-key", st.builds(lambda: str(uuid.uuid4())))
 schemathesis.openapi.format("date-time-next-366-days", _coming_times(366))
 schemathesis.openapi.format("date-today-or-yesterday", _recent_dates(2))
