@@ -41,7 +41,7 @@ def _alerts_page(session, roles):
 
 
 def _kiosk_alerts(session, roles):
-    service.alerts_for(session, roles, status="active", limit=5)
+    service.alerts_for(session, roles, status="active")
 
 
 def _query(name):

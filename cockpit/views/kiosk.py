@@ -139,8 +139,8 @@ def screen() -> None:
     with right:
         official = st.session_state["official"]
         with Session(primary_engine()) as session:
-            active = service.alerts_for(session, official["roles"], status="active", limit=6)
-            lines = [f"{a.day:%m-%d} · {service.BUREAU_TITLES[a.bureau]} · {a.title}" for a in active]
+            active = service.alerts_for(session, official["roles"], status="active")  # counted whole, 6 shown
+            lines = [f"{a.day:%m-%d} · {service.BUREAU_TITLES[a.bureau]} · {a.title}" for a in active[:6]]
         st.subheader(f"未处理预警 {len(active)}")
         if lines:
             st.html("".join(f'<div class="alert">{line}</div>' for line in lines))
