@@ -9,12 +9,13 @@ import uuid
 import flask_migrate
 import psycopg
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import make_url
 
 from api import create_app
 from api.admission.geo import invalidate as invalidate_catchments
 from api.extensions import db, limiter
+from api.seed.demo import seed_demo
 from tests.twilio_stub import TwilioStub
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -122,3 +123,38 @@ def twilio_stub():
     stub = TwilioStub()
     yield stub
     stub.close()
+
+
+_demo_rows: dict[str, list[dict]] = {}
+# Every sequence that feeds a column (serial and identity columns), with its table and column.
+OWNED_SEQUENCES = """
+SELECT seq.relname, tab.relname, att.attname FROM pg_class seq
+JOIN pg_depend dep ON dep.objid = seq.oid AND dep.deptype IN ('a', 'i')
+JOIN pg_class tab ON tab.oid = dep.refobjid
+JOIN pg_attribute att ON att.attrelid = tab.oid AND att.attnum = dep.refobjsubid
+WHERE seq.relkind = 'S'
+"""
+
+
+def load_demo(app) -> None:
+    """The demo data set in this run's (emptied) test database: seeded by ``seed_demo`` once a run, copied back after.
+
+    Seeding the demo takes seconds and many tests need it; every table is emptied after each test, so the rows the
+    first seed wrote are kept and inserted again as they were (ids included), then PostgreSQL's sequences are moved
+    past them. What the seed itself does is proven by tests/test_seed_demo.py, which calls it directly.
+    """
+    tables = db.metadata.sorted_tables
+    if not _demo_rows:
+        seed_demo(db.session, app.config)
+        db.session.commit()
+        with db.engine.connect() as conn:
+            _demo_rows.update({t.name: [dict(row._mapping) for row in conn.execute(select(t))] for t in tables})
+        return
+    with db.engine.begin() as conn:
+        for table in tables:
+            if rows := _demo_rows[table.name]:
+                conn.execute(insert(table), rows)
+        if conn.dialect.name == "postgresql":
+            for sequence, table, column in conn.execute(text(OWNED_SEQUENCES)):
+                conn.execute(text(f'SELECT setval(:s, coalesce((SELECT max("{column}") FROM "{table}"), 0) + 1, false)'), {"s": sequence})
+    invalidate_catchments()

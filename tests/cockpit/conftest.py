@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from api.auth.sessions import open_session
 from api.extensions import db
-from api.seed.demo import seed_demo
 from config import PROJECT_ROOT
 from tests.browser import free_port, server
+from tests.conftest import load_demo
 from tests.factories import make_staff
 
 APP = str(PROJECT_ROOT / "cockpit" / "main.py")  # the Streamlit script; cockpit/app.py serves it with the cookie routes
@@ -36,7 +36,7 @@ def cockpit_env(database_url, monkeypatch):
 
 @pytest.fixture
 def demo_data(app, cockpit_env):
-    seed_demo(db.session, app.config)
+    load_demo(app)
     st.cache_data.clear()
 
 
