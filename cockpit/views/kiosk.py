@@ -1,6 +1,6 @@
 """大屏: the big screen of a command centre — dark, 1920×1080 without scrolling, refreshing itself every minute.
 
-Top: the headline numbers of the official's bureaus. Middle: the last 30 days, one small chart per series, beside the
+Top: the headline numbers of the official's bureaus. Middle: the last 30 whole days, one small chart per series, beside the
 alerts not yet closed. Bottom: this week against the week before, and the open work behind the drill-down numbers
 of the bureau pages (待办: open reviews, overdue pickups, red vessels, failed texts…), each only of the official's
 bureaus."""
@@ -89,7 +89,7 @@ def small_chart(trend: pd.DataFrame, column: str, title: str) -> alt.Chart:
 
 
 def week_card(trend: pd.DataFrame, column: str, title: str, unit: str, decimals: int) -> str:
-    """This week (the last 7 days) against the 7 days before, from the 30-day series already on screen."""
+    """The last 7 whole days against the 7 before, from the 30-day series already on screen."""
     this, before = float(trend[column].iloc[-7:].sum()), float(trend[column].iloc[-14:-7].sum())
     change = this - before
     direction = "up" if change > 0 else "down" if change < 0 else "same"
@@ -123,16 +123,18 @@ def screen() -> None:
     shown = tiles(numbers)
     for col, (name, value) in zip(st.columns(len(shown) or 1), shown, strict=False):
         col.metric(name, value)
-    trend = safely(load, url, "daily_trend", start, today, mine)
+    # Whole days only: today's few hours at the end of a curve read as a collapse on the big screen.
+    yesterday = today - timedelta(days=1)
+    trend = safely(load, url, "daily_trend", yesterday - timedelta(days=29), yesterday, mine)
     series = [s for s in SERIES if s[0] in trend]
 
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.subheader("近 30 日趋势")
+        st.subheader("近 30 日趋势(截至昨日)")
         charted = [(c, f"{t}({u})") for c, t, u, _d in series if c in CHARTED]
         for col, (column, title) in zip(st.columns(len(charted) or 1), charted, strict=False):
             col.altair_chart(small_chart(trend, column, title), height=510, width="stretch")
-        st.subheader("近 7 日 · 较前 7 日")
+        st.subheader("近 7 日 · 较前 7 日(截至昨日)")
         cards = [week_card(trend, c, t, u, d) for c, t, u, d in series]
         for col, card in zip(st.columns(len(cards) or 1), cards, strict=False):
             col.html(card)
