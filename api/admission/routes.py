@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, redirect, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -77,6 +77,16 @@ class District(MethodView):
     def get(self, args):
         """学区查询: the primary and junior-high catchment schools of a point"""
         return lookup.district(db.session, **args)
+
+
+@blp.before_request
+def _district_of_an_address():
+    """SPEC §11's ``GET /admission/district?address_id=`` answers from the address's own operation (307 there)."""
+    address_id = request.args.get("address_id", "")
+    by_address = address_id.isascii() and address_id.isdigit() and len(address_id) < 19
+    if request.endpoint == "admission.District" and by_address and not {"lat", "lon"} & request.args.keys():
+        return redirect(url_for("admission.AddressDistrict", address_id=int(address_id)), 307)
+    return None
 
 
 @blp.route("/addresses/<int:address_id>/district")

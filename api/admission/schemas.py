@@ -6,7 +6,7 @@ from api.admission.lifecycle import actions
 from api.admission.models import ApplicationStatus
 from api.common.db import utcnow
 from api.common.pii import birth_date_of, mask_name
-from api.common.schemas import Id, IdNumber, Int, LocalDateTime, Matches, PageArgs, page_schema
+from api.common.schemas import Day, Id, IdNumber, Int, LocalDateTime, Matches, PageArgs, page_schema
 
 LEVELS = ["primary", "junior"]
 YEAR = validate.Range(min=2000, max=2100)
@@ -156,6 +156,14 @@ class ChildIn(Schema):
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
     id_number = IdNumber(required=True, metadata={"description": "身份证号;出生日期取自其中(第 7–14 位)"})
+    birth_date = Day(
+        load_default=None,
+        metadata={
+            "deprecated": True,
+            "description": "可不填:出生日期一律取自身份证号(SPEC §11 的请求仍可带上它;以身份证号为准) "
+            "(optional: the birth date is always the one the ID number holds)",
+        },
+    )
 
     @post_load
     def with_birth_date(self, data, **kwargs):

@@ -73,13 +73,16 @@ class Slots(MethodView):
 
 @blp.route("/bookings")
 class Bookings(MethodView):
-    @requires("citizen")
+    @requires("citizen", DISPATCHER)
     @idempotent
     @blp.arguments(schemas.BookingIn)
     @blp.response(201, schemas.BookingOut)
     def post(self, data):
-        """Book a collection boat for my vessel in a window (never beyond its capacity)"""
-        return service.book(db.session, service.Booker(citizen_id=current_principal().id), **data)
+        """Book a collection boat for a window (never beyond its capacity): a captain for their own vessel; a dispatcher
+        by phone for any registered vessel, with the captain's phone (as POST /pickup/phone-bookings)"""
+        principal = current_principal()
+        booker = service.Booker(dispatcher_id=principal.id) if principal.kind == "staff" else service.Booker(citizen_id=principal.id)
+        return service.book(db.session, booker, **data)
 
     @requires("citizen")
     @blp.arguments(schemas.ListArgs, location="query")

@@ -120,7 +120,7 @@ class SlotList(Schema):
 
 
 class BookingIn(Schema):
-    """A captain books for their own vessel, by id or number (exactly one)."""
+    """A captain books for their own vessel, a dispatcher for the captain who called; by id or number (exactly one)."""
 
     vessel_id = Id(metadata={"x-exactly-one": "vessel"})
     vessel_no = VesselNo(metadata={"x-exactly-one": "vessel"})
@@ -128,6 +128,12 @@ class BookingIn(Schema):
     slot_start = LocalDateTime(required=True)
     items = fields.List(fields.Nested(DeclaredItem), required=True, validate=validate.Length(min=1, max=10))
     note = fields.String(load_default="", validate=validate.Length(max=200))
+    captain_phone = Phone(
+        metadata={
+            "description": "调度员电话预约时必填:船东手机号,须与渔船登记一致(未填:403;不一致:404);船长本人预约时不用 "
+            "(a dispatcher must give the captain's phone; a captain booking their own vessel need not)"
+        }
+    )
 
     @validates_schema
     def one_vessel(self, data, **kwargs):

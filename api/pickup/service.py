@@ -13,7 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinl
 from api.common.db import SHANGHAI, unit_of_work, utcnow
 from api.common.pagination import paginate
 from api.common.pii import normalize_phone
-from api.errors import Conflict, NotFound, ValidationFailed
+from api.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from api.labels import label
 from api.notify.service import enqueue
 from api.pickup import credit
@@ -265,10 +265,17 @@ def book(
     return booking
 
 
+class CaptainPhoneRequired(Forbidden):
+    """A dispatcher acts for a captain only on the captain's own call, which the captain's phone confirms."""
+
+    code = "captain_phone_required"
+    message = "电话预约须填写船长手机号以核对身份 (a dispatcher books only with the captain's phone)"
+
+
 def _confirmed_contact(session: Session, vessel: Vessel, captain_phone: str | None) -> Contact:
     """The dispatcher must give the captain's phone, and it must be the vessel owner's (no such captain: 404)."""
     if not captain_phone:
-        raise ValidationFailed.on("captain_phone", "电话预约须填写船长手机号以核对身份 (captain's phone required)")
+        raise CaptainPhoneRequired(details={"captain_phone": [CaptainPhoneRequired.message]})
     contact = captain_contact(session, vessel)
     if contact is None:
         raise VesselNotRegistered(details={"vessel_no": [VesselNotRegistered.message]})

@@ -47,6 +47,8 @@ def test_a_point_inside_each_catchment_finds_that_school(client):
 def test_every_point_of_the_district_has_one_primary_and_one_junior_school(client):
     address = db.session.scalar(select(Address).limit(1))
     answer = client.get(f"/api/v1/admission/addresses/{address.id}/district").json
+    # SPEC §11's form, ?address_id=, answers the same through a redirect to the address's own operation.
+    assert client.get(f"/api/v1/admission/district?address_id={address.id}", follow_redirects=True).json == answer
     assert answer["primary"] and answer["junior"] and answer["hint"] is None
 
 

@@ -102,6 +102,17 @@ def test_the_captains_phone_must_be_given_and_match_the_owner(client, phone, sta
     assert db.session.scalar(select(func.count()).select_from(Booking)) == 0
 
 
+@pytest.mark.parametrize(("phone", "status"), [("13800000011", 201), (None, 403), ("13800000009", 404)])
+def test_a_dispatcher_books_with_the_captains_own_route_too_as_spec_12_4_says(client, phone, status):
+    """POST /pickup/bookings as captains do; a dispatcher without the captain's phone acts for nobody: 403."""
+    register("浙椒渔52718", "captain_unbound")
+    answer = book(client, dispatcher(client), vessel_no="浙椒渔52718", captain_phone=phone, by_phone=False)
+    assert answer.status_code == status, answer.json
+    if status == 403:
+        assert assert_error_shape(answer, 403, "captain_phone_required")["details"] == {"captain_phone": [answer.json["message"]]}
+    assert db.session.scalar(select(func.count()).select_from(Booking)) == (status == 201)
+
+
 def test_a_dispatcher_cannot_book_an_unregistered_or_unknown_vessel(client):
     headers = dispatcher(client)
     assert_error_shape(book(client, headers, vessel_no="浙椒渔99999", captain_phone="13800000011"), 404, "vessel_not_registered")
