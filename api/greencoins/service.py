@@ -57,10 +57,10 @@ class InvalidCitizenCode(AppError):
 
 
 class ImplausibleReport(AppError):
-    """Above the behaviour's plausible maximum: a row eco officials set (GET /greencoins/behaviors), so a conflict
-    with the current state (409), not a rule the document can state."""
+    """Above the behaviour's plausible maximum (SPEC §12.3: 422, and the device is flagged). The maximum is a row eco
+    officials set (GET /greencoins/behaviors), so the document names the rule but cannot hold the number."""
 
-    status, code = 409, "implausible_quantity"
+    status, code = 422, "implausible_quantity"
     message = "上报数量不合常理,已拒绝并记录该设备 (implausible quantity: refused, device flagged)"
 
 

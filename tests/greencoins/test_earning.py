@@ -62,7 +62,7 @@ def test_steps_are_taken_for_today_and_yesterday_only(client):
 
 def test_an_implausible_step_count_is_refused(client):
     headers, citizen_id = resident(client)
-    assert_error_shape(steps(client, headers, 150_000), 409, "implausible_quantity")
+    assert_error_shape(steps(client, headers, 150_000), 422, "implausible_quantity")
     assert ledger_sum(citizen_id) == 0
 
 
@@ -175,9 +175,9 @@ def test_an_implausible_report_is_refused_flags_the_device_and_officials_see_it(
     make_partner_key()
     headers, citizen_id = resident(client)
     code = citizen_code(client, headers)
-    body = assert_error_shape(device_event(client, code, quantity=10_000, event_id="bin-9"), 409, "implausible_quantity")
+    body = assert_error_shape(device_event(client, code, quantity=10_000, event_id="bin-9"), 422, "implausible_quantity")
     assert "quantity" in body["details"]
-    assert_error_shape(device_event(client, code, quantity=10_000, event_id="bin-9"), 409, "implausible_quantity")
+    assert_error_shape(device_event(client, code, quantity=10_000, event_id="bin-9"), 422, "implausible_quantity")
     assert ledger_sum(citizen_id) == 0 and client.get("/api/v1/greencoins/me", headers=headers).json["co2e_g_total"] == 0
     official = staff_headers(client, "eco1", roles=("eco_official",))
     devices = client.get("/api/v1/greencoins/devices/flagged", headers=official).json["items"]
@@ -192,7 +192,7 @@ def test_more_than_a_plausible_day_is_refused_and_flags_the_device(client):
     code = citizen_code(client, headers)
     for i in range(4):
         assert device_event(client, code, quantity=5, event_id=f"d{i}").status_code == 201
-    assert_error_shape(device_event(client, code, quantity=1, event_id="d-too-many"), 409, "implausible_quantity")
+    assert_error_shape(device_event(client, code, quantity=1, event_id="d-too-many"), 422, "implausible_quantity")
     assert db.session.scalar(select(func.count()).select_from(DeviceFlag)) == 1
     assert ledger_sum(citizen_id) == 10
 
