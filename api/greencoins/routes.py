@@ -99,7 +99,10 @@ class MySteps(MethodView):
     @blp.arguments(schemas.StepsIn)
     @blp.response(200, schemas.AwardOut)
     def post(self, data):
-        """Report a day's total steps (today or yesterday); coins are recomputed, never paid twice"""
+        """Report a day's total steps (today or yesterday); coins are recomputed, never paid twice
+
+        More than walking's plausible maximum (per report or per day, GET /greencoins/behaviors) answers 422
+        `implausible_quantity`."""
         award = service.award_steps(db.session, current_principal().id, data["date"], data["steps"], _rules())
         return award.__dict__
 
@@ -121,7 +124,10 @@ class DeviceEvents(MethodView):
     @blp.arguments(schemas.DeviceEventIn)
     @blp.response(201, schemas.DeviceEventOut)
     def post(self, data):
-        """A partner device reports a behaviour (within 48 hours; once per source_event_id; replays get the first answer)"""
+        """A partner device reports a behaviour (within 48 hours; once per source_event_id; replays get the first answer)
+
+        More than the behaviour's plausible maximum (per report or per day, GET /greencoins/behaviors) answers 422
+        `implausible_quantity` and flags the device."""
         citizen_id = service.read_citizen_code(data["citizen_code"], current_app.config["SECRET_KEY"])
         report = service.DeviceReport(
             citizen_id=citizen_id,
