@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -127,7 +127,9 @@ def routes_of(app) -> set[str]:
 
 def endpoints(app, citizens, vessels, families, offers, codes, stock, ports) -> list[Endpoint]:
     rng = random.Random(20)
-    today = date.today()
+    from api.common.db import local_now
+
+    today = local_now().date()  # the service's day (Asia/Shanghai), which the steps and slot rules go by
 
     def points(template: str) -> list[str]:
         return [line("GET", template.format(lat=rng.uniform(28.61, 28.75), lon=rng.uniform(121.34, 121.51))) for _ in range(2_000)]
@@ -163,7 +165,8 @@ def endpoints(app, citizens, vessels, families, offers, codes, stock, ports) -> 
 
     def steps(k: int) -> str:
         citizen = citizens[k % len(citizens)]
-        body = {"date": (today - timedelta(days=(k // len(citizens)) % 7)).isoformat(), "steps": "@C@"}
+        # Steps are accepted for today and yesterday only (issue 17): every line names one of the two.
+        body = {"date": (today - timedelta(days=(k // len(citizens)) % 2)).isoformat(), "steps": "@C@"}
         return line("POST", "/api/v1/greencoins/me/steps", [f"Authorization: {citizen.auth}", JSON], body)
 
     def application(family) -> str:
@@ -182,7 +185,7 @@ def endpoints(app, citizens, vessels, families, offers, codes, stock, ports) -> 
         Endpoint("pickup slots", "read", 200, slot_reads),
         Endpoint("leaderboard", "read", 200, [line("GET", "/api/v1/greencoins/leaderboard")]),
         Endpoint("device event", "write", 201, [device_event(k) for k in range(len(citizens))]),
-        Endpoint("steps", "write", 200, [steps(k) for k in range(len(citizens) * 7)]),
+        Endpoint("steps", "write", 200, [steps(k) for k in range(len(citizens) * 2)]),
         Endpoint("redemption", "write", 201, [redemption(k) for k in range(len(citizens))]),
         Endpoint("booking", "write", 201, [booking(k) for k in range(LINES)]),
         Endpoint("application submit", "write", 201, [application(f) for f in families]),
