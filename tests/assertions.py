@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from api.extensions import db
+
 
 def assert_error_shape(answer, status: int, error: str) -> dict:
     """The SPEC §2 error shape; works on a Flask test response and on a `requests` response from a real server."""
@@ -12,3 +19,18 @@ def assert_error_shape(answer, status: int, error: str) -> dict:
     assert isinstance(body["message"], str) and body["message"]
     assert "Traceback" not in text
     return body
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """Every SQL statement the app's engine sends inside the block (each a round trip), white space folded."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

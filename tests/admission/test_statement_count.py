@@ -6,32 +6,14 @@ is a round trip a sync worker waits on. A change that adds one back fails here.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
-from api.extensions import db
 from tests.admission.helpers import admission_world, application_body
-from tests.assertions import assert_error_shape
+from tests.assertions import assert_error_shape, counted_statements
 from tests.factories import citizen_headers
 
 SUBMIT_STATEMENTS_BEFORE, SUBMIT_STATEMENTS = 14, 10
 STATUS_STATEMENTS_BEFORE, STATUS_STATEMENTS = 7, 4
-
-
-@contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split())[:120])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 @pytest.fixture(autouse=True)

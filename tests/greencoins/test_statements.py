@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from api.extensions import db
+from tests.assertions import counted_statements
 from tests.greencoins.helpers import grant, green_world, resident, reward_at
 
 # Measured with this test, SQLite and PostgreSQL alike. The first release: 16 with a key, 15 without. Now: the caller's
@@ -15,29 +12,15 @@ from tests.greencoins.helpers import grant, green_world, resident, reward_at
 WITH_KEY, WITHOUT_KEY = 11, 9
 
 
-@contextmanager
-def counting():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def test_a_redemption_costs_fewer_statements_than_the_first_release_and_still_locks_account_and_stock(client):
     green_world()
     headers, citizen_id = resident(client)
     grant(citizen_id, 300)
     towel, station = reward_at(stock=50)
     body = {"reward_id": towel, "station_id": station, "quantity": 1}
-    with counting() as keyed:
+    with counted_statements() as keyed:
         assert client.post("/api/v1/greencoins/redemptions", headers=headers | {"Idempotency-Key": "k1"}, json=body).status_code == 201
-    with counting() as plain:
+    with counted_statements() as plain:
         assert client.post("/api/v1/greencoins/redemptions", headers=headers, json=body).status_code == 201
     print(f"\nredemption statements: {len(keyed)} with an Idempotency-Key, {len(plain)} without")
     assert len(keyed) <= WITH_KEY and len(plain) <= WITHOUT_KEY, (keyed, plain)

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
-from api.extensions import db
+from tests.assertions import counted_statements
 from tests.pickup.helpers import bind, book, captain, pickup_world, port_id
 
 BOOKING_STATEMENTS_BEFORE = 22
-
-
-@contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 @pytest.fixture(autouse=True)
