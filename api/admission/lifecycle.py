@@ -125,19 +125,13 @@ def guarded(session: Session, citizen_id: int, application_id: int, *, for_answe
     """An application for a child the caller guards; any other answers 404 as if it did not exist.
 
     ``for_answer`` (the status read, which changes nothing): the application comes with what its answer shows
-    (school, review, history) in one query, so the read is 4 round trips (the token check's citizen, this
-    citizen's hash, the application, the guardianship check) instead of 7. Not for a write: its later
-    ``refresh(..., with_for_update=True)`` would repeat the outer joins, and PostgreSQL refuses FOR UPDATE on
-    the nullable side of an outer join.
+    (school, review, history) in one query, so the read is 4 round trips (the token check's citizen, the
+    application, the guardianship check) instead of 7. A write loads the plain row and locks it with
+    ``lock_application``.
     """
     me = session.get(Citizen, citizen_id)
     if for_answer:
-        stmt = (
-            select(Application)
-            .where(Application.id == application_id)
-            .options(joinedload(Application.school), joinedload(Application.review), joinedload(Application.history))
-        )
-        application = session.execute(stmt).unique().scalar_one_or_none()
+        application = session.execute(_as_answered(application_id)).unique().scalar_one_or_none()
     else:
         application = session.get(Application, application_id)
     if (
@@ -147,6 +141,35 @@ def guarded(session: Session, citizen_id: int, application_id: int, *, for_answe
     ):
         raise ApplicationNotFound()
     return application
+
+
+def lock_application(session: Session, application: Application) -> None:
+    """Lock the application's row and read it afresh, whatever query loaded it first.
+
+    A plain statement, not ``session.refresh``: a refresh repeats the loader options the object was first loaded
+    with, and after ``answered()`` (outer joins to the review and the history) PostgreSQL refuses FOR UPDATE on
+    the nullable side of an outer join.
+    """
+    stmt = select(Application).where(Application.id == application.id).with_for_update()
+    session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
+
+
+def _as_answered(application_id: int):
+    """One query for an application with everything its answer shows: the school, the review, the history."""
+    return (
+        select(Application)
+        .where(Application.id == application_id)
+        .options(joinedload(Application.school), joinedload(Application.review), joinedload(Application.history))
+    )
+
+
+def answered(session: Session, application_id: int) -> Application:
+    """A guardian's write's answer: the application as committed, in one round trip.
+
+    The commit expired everything the write loaded, so dumping the object it changed would lazy-load the
+    application, its review, its school and its history again (4 round trips after the work is done).
+    """
+    return session.execute(_as_answered(application_id).execution_options(populate_existing=True)).unique().scalar_one()
 
 
 def guardian_phone(session: Session, application: Application) -> str:

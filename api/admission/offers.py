@@ -11,8 +11,10 @@ from api.admission.calendar import DEFAULT_OFFER_DAYS, local_day
 from api.admission.lifecycle import (
     STATUS_ZH,
     actions,
+    answered,
     guarded,
     guardian_phone,
+    lock_application,
     lock_plan,
     occupy_property_seat,
     record,
@@ -30,7 +32,7 @@ def _open_offer(session: Session, citizen_id: int, application_id: int, action: 
     application = guarded(session, citizen_id, application_id)
     plan = lock_plan(session, application.school_id, application.year)
     assert plan is not None  # required: lock_plan raised otherwise
-    session.refresh(application, with_for_update=True)
+    lock_application(session, application)
     if not actions(application, now)[f"can_{action}"]:
         if application.status == ApplicationStatus.OFFERED and application.offer_expires_at is not None:  # an offer has a deadline
             raise NotAllowedNow(f"确认期限已过({local_day(application.offer_expires_at)}),学位已不再保留 (the offer has lapsed)")
@@ -60,7 +62,7 @@ def accept(session: Session, citizen_id: int, application_id: int, *, now: datet
         enqueue(
             session, guardian_phone(session, application), "admission_admitted", sms_params(application), citizen_id=application.citizen_id
         )
-    return application
+    return answered(session, application_id)
 
 
 def decline(
@@ -73,7 +75,7 @@ def decline(
         application.offer_expires_at = None
         record(application, ApplicationStatus.DECLINED, "declined", f"citizen:{citizen_id}", "监护人放弃学位,学位递补给候补")
         fill_free_seats(session, application.school_id, application.year, now=now, offer_days=offer_days)
-    return application
+    return answered(session, application_id)
 
 
 def lapse_offers(session: Session, *, now: datetime | None = None, offer_days: int = DEFAULT_OFFER_DAYS) -> int:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.admission.lifecycle import STATUS_ZH, actions, guarded, guardian_phone, record, sms_params
+from api.admission.lifecycle import STATUS_ZH, actions, answered, guarded, guardian_phone, lock_application, record, sms_params
 from api.admission.models import Application, Review
 from api.admission.refusals import NotAllowedNow, ReviewAlreadyRequested
 from api.common.db import unit_of_work, utcnow
@@ -24,7 +24,7 @@ def request_review(session: Session, citizen_id: int, application_id: int, *, re
     application = guarded(session, citizen_id, application_id)
     try:
         with unit_of_work(session):
-            session.refresh(application, with_for_update=True)
+            lock_application(session, application)
             if application.review is not None:
                 raise ReviewAlreadyRequested()
             if not actions(application, now)["can_request_review"]:
@@ -33,7 +33,7 @@ def request_review(session: Session, citizen_id: int, application_id: int, *, re
             record(application, application.status, "review_requested", f"citizen:{citizen_id}", f"监护人申请复核:{reason}")
     except IntegrityError as exc:  # the other guardian asked at the same moment
         raise ReviewAlreadyRequested() from exc
-    return application
+    return answered(session, application_id)
 
 
 def answer_review(session: Session, review_id: int, *, outcome: str, reason: str, actor: str, now: datetime | None = None) -> Review:

@@ -16,9 +16,11 @@ from api.admission.lifecycle import (
     SEAT_LOCK_YEARS,
     STATUS_ZH,
     WITHDRAWABLE,
+    answered,
     guarded,
     guardian_phone,
     held_seats,
+    lock_application,
     lock_plan,
     occupy_property_seat,
     record,
@@ -247,7 +249,7 @@ def withdraw(session: Session, citizen_id: int, application_id: int) -> Applicat
     application = guarded(session, citizen_id, application_id)
     with unit_of_work(session):
         lock_plan(session, application.school_id, application.year, required=False)
-        session.refresh(application, with_for_update=True)
+        lock_application(session, application)
         if application.status not in WITHDRAWABLE:
             raise NotAllowedNow(f"报名已{STATUS_ZH[application.status]},不能撤回 (application is {application.status})")
         position = application.waitlist_position
@@ -255,7 +257,7 @@ def withdraw(session: Session, citizen_id: int, application_id: int) -> Applicat
         record(application, ApplicationStatus.WITHDRAWN, "withdrawn", f"citizen:{citizen_id}", "监护人撤回报名")
         if position is not None:
             close_waitlist_gap(session, application.school_id, application.year, position)
-    return application
+    return answered(session, application_id)
 
 
 def seats(session: Session, school_id: int, year: int) -> dict:
@@ -348,7 +350,7 @@ def decide(
     application = _application(session, application_id)
     with unit_of_work(session):
         plan = lock_plan(session, application.school_id, application.year, required=decision == "admitted")
-        session.refresh(application, with_for_update=True)
+        lock_application(session, application)
         decidable = (*WITHDRAWABLE, ApplicationStatus.OFFERED) if decision == "rejected" else WITHDRAWABLE
         if application.status not in decidable:
             raise NotAllowedNow(f"报名已{STATUS_ZH[application.status]},不能再决定 (application is {application.status})")

@@ -26,7 +26,8 @@ def _principal_from_request() -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("请先登录 (missing bearer token)")
     claimed = read_token(token.strip(), current_app.config["SECRET_KEY"])
-    return principal_now(db.session(), claimed)  # deleted, deactivated or signed out since the token was issued: 401
+    principal, g.caller_row = principal_now(db.session(), claimed)  # deleted, deactivated or signed out since issued: 401
+    return principal
 
 
 def requires(*roles: str):
