@@ -43,6 +43,26 @@ class Account(Base):
     earned_total: Mapped[int] = mapped_column(default=0)
     spent_total: Mapped[int] = mapped_column(default=0)
     co2e_g_total: Mapped[Decimal] = mapped_column(Numeric(16, 1), default=Decimal(0))
+    # The leaderboard's roll-up (SPEC §12.8), kept by ``post_entry``: the Shanghai month ("YYYY-MM") of the latest
+    # EARN and what was earned in it. Earlier months are in gc_monthly_earnings.
+    earned_month: Mapped[str | None] = mapped_column(String(7))
+    earned_in_month: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class MonthlyEarning(Base):
+    """What a citizen earned (EARN entries) in a month before their account's ``earned_month``: the leaderboard of a
+    month reads these with the accounts whose current month it is."""
+
+    __tablename__ = "gc_monthly_earnings"
+
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "YYYY-MM", Asia/Shanghai
+    coins: Mapped[int] = mapped_column()
+
+
+# A month's leaderboard, read in its order from either side: coins highest first, then citizen id.
+Index("ix_gc_accounts_earned_month", Account.earned_month, Account.earned_in_month.desc(), Account.citizen_id)
+Index("ix_gc_monthly_earnings_month", MonthlyEarning.month, MonthlyEarning.coins.desc(), MonthlyEarning.citizen_id)
 
 
 class EntryKind(enum.StrEnum):

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 import jwt
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from api.errors import AppError, Forbidden, ValidationFailed
 from api.greencoins import budget as budgets
 from api.greencoins.accounts import lock_account, post_entry
 from api.greencoins.expiry import next_expiry
-from api.greencoins.models import Account, Behavior, DailyEarning, DeviceEvent, DeviceFlag, EntryKind, LedgerEntry
+from api.greencoins.models import Account, Behavior, DailyEarning, DeviceEvent, DeviceFlag, EntryKind, LedgerEntry, MonthlyEarning
 
 __all__ = ["lock_account", "post_entry"]  # re-exported: older callers import them from here
 
@@ -339,21 +339,32 @@ def ledger(session: Session, citizen_id: int, *, limit: int, cursor: str | None)
 
 
 def leaderboard(session: Session, *, month: date, community: str | None, limit: int = 20) -> list[dict]:
-    """Coins earned in a calendar month (Shanghai), highest first, names masked."""
-    start = datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
-    end = datetime(month.year + (month.month == 12), month.month % 12 + 1, 1, tzinfo=SHANGHAI)
-    earned = func.sum(LedgerEntry.amount).label("earned")
-    stmt = (
-        select(Citizen.name, Citizen.community, earned)
-        .join(Citizen, Citizen.id == LedgerEntry.citizen_id)
-        .where(LedgerEntry.kind == EntryKind.EARN, LedgerEntry.created_at >= start, LedgerEntry.created_at < end)
-        .group_by(Citizen.id, Citizen.name, Citizen.community)
-        .order_by(earned.desc(), Citizen.id)
-        .limit(limit)
-    )
-    if community:
-        stmt = stmt.where(Citizen.community == community)
+    """Coins earned in a calendar month (Shanghai), highest first, names masked: read from the roll-up ``post_entry``
+    keeps (accounts whose current month it is, and closed months' rows), never from the ledger. Each side is cut to
+    its own top ``limit`` in its index's order before the two are merged, so a month costs ``limit`` index entries a
+    side, not the whole month (PostgreSQL does not push the outer order and limit into a UNION ALL here)."""
+    key = f"{month.year:04d}-{month.month:02d}"
+    sides = []
+    for citizen_id, coins, month_col in (
+        (Account.citizen_id, Account.earned_in_month, Account.earned_month),
+        (MonthlyEarning.citizen_id, MonthlyEarning.coins, MonthlyEarning.month),
+    ):
+        side = (
+            select(citizen_id.label("citizen_id"), Citizen.name, Citizen.community, coins.label("coins"))
+            .join(Citizen, Citizen.id == citizen_id)
+            .where(month_col == key)
+            .order_by(coins.desc(), citizen_id)
+            .limit(limit)
+        )
+        if community:
+            side = side.where(Citizen.community == community)
+        sides.append(select(side.subquery()))  # a subquery each: SQLite takes no ORDER BY/LIMIT in a UNION's member
+    earned = union_all(*sides).subquery("earned")
+    name: ColumnElement[str] = earned.c.name
+    place: ColumnElement[str | None] = earned.c.community
+    top: ColumnElement[int] = earned.c.coins
+    stmt = select(name, place, top).order_by(top.desc(), earned.c.citizen_id).limit(limit)
     return [
-        {"rank": i, "name": mask_name(name), "community": comm, "coins": int(coins)}
-        for i, (name, comm, coins) in enumerate(session.execute(stmt), start=1)
+        {"rank": i, "name": mask_name(who), "community": comm, "coins": int(coins)}
+        for i, (who, comm, coins) in enumerate(session.execute(stmt), start=1)
     ]

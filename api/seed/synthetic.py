@@ -22,6 +22,7 @@ from api.admission.geo import invalidate
 from api.admission.models import Address, Application, ApplicationStatus, Level, School, SeatPlan
 from api.auth.models import Citizen
 from api.common.db import SHANGHAI, utcnow
+from api.greencoins.accounts import rebuild_monthly_earnings
 from api.greencoins.models import Account, EntryKind, LedgerEntry
 from api.notify.models import MessageStatus, SmsMessage
 from api.notify.templates import template
@@ -258,6 +259,7 @@ def seed_synthetic(session: Session, scale: float, progress: Progress, seed: int
         progress,
         "accounts",
     )
+    rebuild_monthly_earnings(session, after_citizen_id=last_citizen)  # the leaderboard's roll-up of the rows just copied
 
     # Vessels and a year of collected pickups
     last_vessel = _max_id(session, Vessel.id)
