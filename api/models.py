@@ -22,6 +22,7 @@ from api.alerts.models import Alert, ApplicationCount, DailyFact, DutyOfficial, 
 from api.auth.models import ApiKey, AuditEntry, Citizen, MockZlbTicket, Partner, StaffUser  # noqa: F401
 from api.auth.sessions import StaffSession  # noqa: F401
 from api.common.idempotency import IdempotencyRecord  # noqa: F401
+from api.common.reference import ReferenceVersion  # noqa: F401
 from api.greencoins.models import (  # noqa: F401
     Account,
     Behavior,
@@ -31,6 +32,7 @@ from api.greencoins.models import (  # noqa: F401
     Donation,
     LedgerEntry,
     MonthlyBudget,
+    MonthlyEarning,
     Project,
     Redemption,
     Reward,

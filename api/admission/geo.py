@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import math
-import threading
-import time
 from dataclasses import dataclass
 
 from shapely import STRtree
 from shapely.geometry import Point, shape
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.admission.models import Level, School
+from api.common import reference
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -27,53 +26,27 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 @dataclass(frozen=True)
 class _Index:
-    version: tuple
     trees: dict[Level, tuple[STRtree, list[int]]]
 
 
-# Another process's catchment import is noticed within this many seconds; this process's own writes
-# call invalidate() and are seen at once.
-RECHECK_SECONDS = 1.0
-_lock = threading.Lock()
-_index: _Index | None = None
-_checked_at = 0.0
-
-
 def invalidate() -> None:
-    """Forget the index (after catchments change in this process)."""
-    global _index
-    with _lock:
-        _index = None
+    """Forget the index and every other held reference (after catchments change behind the session's back)."""
+    reference.invalidate()
 
 
-def _version(session: Session) -> tuple:
-    count, latest = session.execute(select(func.count(School.catchment_updated_at), func.max(School.catchment_updated_at))).one()
-    return (session.get_bind().engine.url.render_as_string(), count, latest)
-
-
-def _build(session: Session, version: tuple) -> _Index:
+def _build(session: Session) -> _Index:
     trees = {}
     for level in Level:
         rows = session.execute(
             select(School.id, School.catchment).where(School.level == level, School.catchment.is_not(None)).order_by(School.id)
         ).all()
         trees[level] = (STRtree([shape(row.catchment) for row in rows]), [row.id for row in rows])
-    return _Index(version, trees)
+    return _Index(trees)
 
 
 def _current_index(session: Session) -> _Index:
-    """The STRtree index, rebuilt only when the catchments changed (count or last update)."""
-    global _index, _checked_at
-    index = _index
-    url = session.get_bind().engine.url.render_as_string()
-    if index is not None and index.version[0] == url and time.monotonic() - _checked_at < RECHECK_SECONDS:
-        return index
-    version = _version(session)
-    with _lock:
-        if _index is None or _index.version != version:
-            _index = _build(session, version)
-        _checked_at = time.monotonic()
-        return _index
+    """The STRtree index, rebuilt only when a school changed (api/common/reference.py: within a second elsewhere)."""
+    return reference.cached(session, "catchment_index", ("adm_schools",), _build)
 
 
 def catchment_school_id(session: Session, level: Level, lat: float, lon: float) -> int | None:

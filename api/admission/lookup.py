@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
 from api.admission.geo import catchment_school_id, distance_m
 from api.admission.models import Address, Level, Policy, School
 from api.admission.registries import Registries
 from api.auth.models import Citizen
+from api.common import reference
 from api.common.pagination import decode_cursor, encode_cursor
 from api.errors import NotFound
 
@@ -52,12 +55,32 @@ def address_district(session: Session, address_id: int) -> dict:
     return district(session, lat=address.lat, lon=address.lon)
 
 
+@dataclass(frozen=True)
+class Catalogue:
+    """Every school as the look-ups show it (no catchment geometry), in id order and by id."""
+
+    schools: tuple[Row, ...]
+    by_id: Mapping[int, Row]
+
+
+CATALOGUE_COLUMNS = (School.id, School.name, School.level, School.ownership, School.address, School.lat, School.lon)
+
+
+def _load_catalogue(session: Session) -> Catalogue:
+    rows = tuple(session.execute(select(*CATALOGUE_COLUMNS).order_by(School.id)).all())
+    return Catalogue(rows, MappingProxyType({row.id: row for row in rows}))
+
+
+def catalogue(session: Session) -> Catalogue:
+    """The schools, held in the process and reloaded when ``adm_schools`` changes (api/common/reference.py)."""
+    return reference.cached(session, "school_catalogue", ("adm_schools",), _load_catalogue)
+
+
 def district(session: Session, *, lat: float, lon: float) -> dict:
-    # Both catchment schools in one read (the index lookups are in memory).
-    ids = {level: catchment_school_id(session, level, lat, lon) for level in (Level.PRIMARY, Level.JUNIOR)}
-    wanted = [school_id for school_id in ids.values() if school_id is not None]
-    found: dict[int | None, School] = {s.id: s for s in session.scalars(select(School).where(School.id.in_(wanted)))} if wanted else {}
-    primary, junior = found.get(ids[Level.PRIMARY]), found.get(ids[Level.JUNIOR])
+    # The catchment index and the schools are both in memory: no round trip once they are loaded.
+    by_id = catalogue(session).by_id
+    ids = [catchment_school_id(session, level, lat, lon) for level in (Level.PRIMARY, Level.JUNIOR)]
+    primary, junior = (by_id.get(school_id) if school_id is not None else None for school_id in ids)
     hint = None if primary or junior else NOT_IN_CATCHMENT_HINT
     return {"lat": lat, "lon": lon, "primary": primary, "junior": junior, "hint": hint}
 
@@ -66,7 +89,7 @@ def district(session: Session, *, lat: float, lon: float) -> dict:
 class SchoolNear:
     """A school with its distance from the point searched near (``SchoolOut`` reads both)."""
 
-    school: School
+    school: Row
     distance_m: int
 
     def __getattr__(self, name: str) -> Any:
@@ -84,13 +107,9 @@ def schools(
     cursor: str | None,
 ) -> dict:
     """Schools by level and name; with ``near``, each with ``distance_m`` and nearest first."""
-    stmt = select(School).order_by(School.id)
-    if level:
-        stmt = stmt.where(School.level == Level(level))
-    if q:
-        stmt = stmt.where(School.name.contains(q))
-    matching = list(session.scalars(stmt))
-    rows: list[School] | list[SchoolNear] = matching
+    wanted_level = Level(level) if level else None
+    matching = [s for s in catalogue(session).schools if (wanted_level is None or s.level == wanted_level) and (not q or q in s.name)]
+    rows: list[Row] | list[SchoolNear] = matching
     if near is not None:
         nearby = [SchoolNear(s, round(distance_m(near[0], near[1], s.lat, s.lon))) for s in matching]
         rows = sorted((s for s in nearby if radius_m is None or s.distance_m <= radius_m), key=lambda s: (s.distance_m, s.school.id))

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth.models import Citizen, Partner
+from api.common import reference
 from api.common.db import SHANGHAI, unit_of_work, utcnow
 from api.common.pagination import paginate
 from api.common.pii import mask_name
@@ -313,6 +314,15 @@ def _record_event(session: Session, partner: Partner, kind: Behavior, report: De
         return _event_answer(event)
 
 
+def _load_daily_caps(session: Session) -> tuple[tuple[str, int], ...]:
+    return tuple(session.execute(select(Behavior.code, Behavior.daily_cap_coins).where(Behavior.active).order_by(Behavior.code)).all())
+
+
+def daily_caps(session: Session) -> tuple[tuple[str, int], ...]:
+    """Each active behaviour's daily cap, held in the process for the balance (an award reads its behaviour afresh)."""
+    return reference.cached(session, "daily_caps", ("gc_behaviors",), _load_daily_caps)
+
+
 def summary(session: Session, citizen_id: int) -> dict:
     account = session.get(Account, citizen_id)
     today = utcnow().astimezone(SHANGHAI).date()
@@ -321,14 +331,14 @@ def summary(session: Session, citizen_id: int) -> dict:
             select(DailyEarning.behavior_code, DailyEarning.coins).where(DailyEarning.citizen_id == citizen_id, DailyEarning.day == today)
         ).all()
     )
-    behaviors = session.scalars(select(Behavior).where(Behavior.active).order_by(Behavior.code))
+    caps = daily_caps(session)
     balance = account.balance if account else 0
     return {
         "balance": balance,
         "earned_total": account.earned_total if account else 0,
         "spent_total": account.spent_total if account else 0,
         "co2e_g_total": float(account.co2e_g_total) if account else 0.0,
-        "today_remaining_cap": {b.code: max(b.daily_cap_coins - earned_today.get(b.code, 0), 0) for b in behaviors},
+        "today_remaining_cap": {code: max(cap - earned_today.get(code, 0), 0) for code, cap in caps},
         "next_expiry": next_expiry(session, citizen_id, balance),
     }
 

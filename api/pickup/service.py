@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
 from typing import cast
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload, selectinload
 
+from api.common import reference
 from api.common.db import SHANGHAI, unit_of_work, utcnow
 from api.common.pagination import paginate
 from api.common.pii import normalize_phone
@@ -89,7 +92,7 @@ def check_pollutant_types(session: Session, codes: set[str]) -> None:
 # ---- slots and booking ---------------------------------------------------------------------------------------------
 
 
-def _windows(port: Port, day: date) -> list[tuple[datetime, datetime, bool]]:
+def _windows(port: Port | PortWindows, day: date) -> list[tuple[datetime, datetime, bool]]:
     result = []
     for window in port.windows:
         start_s, _, end_s = window.partition("-")
@@ -109,15 +112,36 @@ def capacity_of(session: Session, port_id: int) -> int:
     return session.execute(_capacity(port_id)).scalar_one()  # coalesce: always one value
 
 
+@dataclass(frozen=True)
+class PortWindows:
+    """What the slot list needs of a port: its windows, its priority windows, its capacity per window."""
+
+    windows: tuple[str, ...]
+    priority_windows: tuple[str, ...]
+    capacity: int
+
+
+def _load_port_windows(session: Session) -> Mapping[int, PortWindows]:
+    capacity = _capacity(Port.id).scalar_subquery()
+    rows = cast(  # the scalar subquery's type is lost in select()
+        "list[tuple[int, list[str] | None, list[str] | None, int]]",
+        session.execute(select(Port.id, Port.windows, Port.priority_windows, capacity)).all(),
+    )
+    return MappingProxyType({i: PortWindows(tuple(w or ()), tuple(p or ()), int(c)) for i, w, p, c in rows})
+
+
+def port_windows(session: Session) -> Mapping[int, PortWindows]:
+    """Every port's windows and capacity, held in the process and reloaded when a port or a boat changes."""
+    return reference.cached(session, "port_windows", ("pk_ports", "pk_collection_boats"), _load_port_windows)
+
+
 def slots(session: Session, port_id: int, day: date) -> list[dict]:
     """The day's windows at a port with their capacity (boats × trips), what remains, and which are priority windows."""
-    found = cast(  # one read; the scalar subquery's type is lost in select()
-        "tuple[Port, int] | None", session.execute(select(Port, _capacity(Port.id).scalar_subquery()).where(Port.id == port_id)).first()
-    )
-    if found is None:
-        port_or_404(session, port_id)  # raises the one "port not found"
-    assert found is not None  # port_or_404 raised otherwise
-    port, capacity = found
+    port = port_windows(session).get(port_id)
+    if port is None:
+        port_or_404(session, port_id)  # raises the one "port not found" (or finds one created this second)
+        port = _load_port_windows(session)[port_id]
+    capacity = port.capacity
     windows = _windows(port, day)
     taken = dict(
         session.execute(
