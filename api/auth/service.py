@@ -219,10 +219,11 @@ def add_partner_key(session: Session, *, partner_name: str, behaviors: list[str]
 def partner_for_key(session: Session, key: str | None) -> Partner:
     if not key:
         raise Unauthorized("缺少 X-Api-Key (missing API key)")
-    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == _key_digest(key), ApiKey.revoked_at.is_(None)))
-    if row is None:
+    live_key = (ApiKey.partner_id == Partner.id) & (ApiKey.key_hash == _key_digest(key)) & ApiKey.revoked_at.is_(None)
+    partner = session.scalar(select(Partner).join(ApiKey, live_key))  # the key and its partner: one round trip
+    if partner is None:
         raise Unauthorized("API key 无效 (invalid API key)")
-    return row.partner
+    return partner
 
 
 def record_access(

@@ -70,13 +70,14 @@ def draw(session: Session, at: datetime, coins: int, default: int = DEFAULT_MONT
     if coins <= 0:
         return 0
     month = month_of(at)
-    fits = session.execute(
-        update(MonthlyBudget)
-        .where(MonthlyBudget.month == month, MonthlyBudget.issued + coins <= MonthlyBudget.budget)
-        .values(issued=MonthlyBudget.issued + coins)
-        .returning(MonthlyBudget.month)
-        .execution_options(synchronize_session="fetch")
-    ).first()
+    with session.no_autoflush:  # the award's pending rows (a new day's earnings) go in once, with their final values
+        fits = session.execute(
+            update(MonthlyBudget)
+            .where(MonthlyBudget.month == month, MonthlyBudget.issued + coins <= MonthlyBudget.budget)
+            .values(issued=MonthlyBudget.issued + coins)
+            .returning(MonthlyBudget.month)
+            .execution_options(synchronize_session="fetch")
+        ).first()
     if fits is not None:
         return coins
     row = lock_month(session, month, default)

@@ -259,11 +259,15 @@ def award_device_event(session: Session, partner: Partner, report: DeviceReport,
     if "device" not in kind.sources or report.behavior_code not in partner.behaviors:
         raise Forbidden(f"该设备无权上报“{kind.name}” (partner may not report {report.behavior_code})")
     lookup = select(DeviceEvent).where(DeviceEvent.partner_id == partner.id, DeviceEvent.source_event_id == report.source_event_id)
-    if (existing := session.scalar(lookup)) is not None:
-        return _event_answer(existing)
+    # The citizen, and a first report of this event if this is a replay, in one round trip.
+    first_report = lookup.with_only_columns(DeviceEvent.id).scalar_subquery()
+    found = session.execute(select(Citizen.id, first_report).where(Citizen.id == report.citizen_id)).first()
+    replayed = found[1] if found is not None else session.scalar(lookup.with_only_columns(DeviceEvent.id))  # no such citizen (now)
+    if replayed is not None:
+        return _event_answer(session.get_one(DeviceEvent, replayed))
     now = utcnow()
     _check_window(report.occurred_at, now, rules)
-    if session.get(Citizen, report.citizen_id) is None:
+    if found is None:
         raise InvalidCitizenCode()
     if report.quantity > kind.max_per_event:
         raise _refuse(session, partner, report, f"单次上报{kind.name} {report.quantity:f}{kind.unit},超过上限 {kind.max_per_event:f}")
