@@ -8,13 +8,14 @@ day's cap is paid once, whenever its reports arrive, and no report can reach bac
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 import jwt
-from sqlalchemy import ColumnElement, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -352,12 +353,10 @@ def ledger(session: Session, citizen_id: int, *, limit: int, cursor: str | None)
     return paginate(session, stmt, LedgerEntry.id, limit=limit, cursor=cursor)
 
 
-def leaderboard(session: Session, *, month: date, community: str | None, limit: int = 20) -> list[dict]:
-    """Coins earned in a calendar month (Shanghai), highest first, names masked: read from the roll-up ``post_entry``
-    keeps (accounts whose current month it is, and closed months' rows), never from the ledger. Each side is cut to
-    its own top ``limit`` in its index's order before the two are merged, so a month costs ``limit`` index entries a
-    side, not the whole month (PostgreSQL does not push the outer order and limit into a UNION ALL here)."""
-    key = f"{month.year:04d}-{month.month:02d}"
+@functools.cache
+def _leaderboard_statement(limit: int, by_community: bool) -> Select[str, str | None, int]:
+    """The leaderboard's query, built once per shape (building the union's subqueries cost more Python than the
+    query's own round trip): month and community are bound at execution."""
     sides = []
     for citizen_id, coins, month_col in (
         (Account.citizen_id, Account.earned_in_month, Account.earned_month),
@@ -366,19 +365,28 @@ def leaderboard(session: Session, *, month: date, community: str | None, limit: 
         side = (
             select(citizen_id.label("citizen_id"), Citizen.name, Citizen.community, coins.label("coins"))
             .join(Citizen, Citizen.id == citizen_id)
-            .where(month_col == key)
+            .where(month_col == bindparam("month"))
             .order_by(coins.desc(), citizen_id)
             .limit(limit)
         )
-        if community:
-            side = side.where(Citizen.community == community)
+        if by_community:
+            side = side.where(Citizen.community == bindparam("community"))
         sides.append(select(side.subquery()))  # a subquery each: SQLite takes no ORDER BY/LIMIT in a UNION's member
     earned = union_all(*sides).subquery("earned")
     name: ColumnElement[str] = earned.c.name
     place: ColumnElement[str | None] = earned.c.community
     top: ColumnElement[int] = earned.c.coins
-    stmt = select(name, place, top).order_by(top.desc(), earned.c.citizen_id).limit(limit)
+    return select(name, place, top).order_by(top.desc(), earned.c.citizen_id).limit(limit)
+
+
+def leaderboard(session: Session, *, month: date, community: str | None, limit: int = 20) -> list[dict]:
+    """Coins earned in a calendar month (Shanghai), highest first, names masked: read from the roll-up ``post_entry``
+    keeps (accounts whose current month it is, and closed months' rows), never from the ledger. Each side is cut to
+    its own top ``limit`` in its index's order before the two are merged, so a month costs ``limit`` index entries a
+    side, not the whole month (PostgreSQL does not push the outer order and limit into a UNION ALL here)."""
+    stmt = _leaderboard_statement(limit, bool(community))
+    params = {"month": f"{month.year:04d}-{month.month:02d}", "community": community}
     return [
         {"rank": i, "name": mask_name(who), "community": comm, "coins": int(coins)}
-        for i, (who, comm, coins) in enumerate(session.execute(stmt), start=1)
+        for i, (who, comm, coins) in enumerate(session.execute(stmt, params), start=1)
     ]
