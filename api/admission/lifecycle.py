@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, object_session
 
 from api.admission.calendar import local_day
 from api.admission.models import (
@@ -44,7 +44,10 @@ def record(application: Application, status: ApplicationStatus, step: str, actor
     event = ApplicationEvent(status=status, step=step, actor=actor, note=note[:200])
     if at is not None:
         event.at = at
-    application.history.append(event)
+    event.application = application  # the backref queues it on the history without loading the history first
+    session = object_session(application)
+    if session is not None:  # backrefs no longer cascade into the session (SQLAlchemy 2): add it ourselves
+        session.add(event)
 
 
 def actions(application: Application, now: datetime) -> dict[str, bool]:

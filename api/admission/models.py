@@ -217,7 +217,7 @@ class Application(Base):
     offer_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     allocation_run_id: Mapped[int | None] = mapped_column(ForeignKey("adm_allocation_runs.id"))
     school: Mapped[School] = relationship()
-    history: Mapped[list[ApplicationEvent]] = relationship(order_by="ApplicationEvent.id")
+    history: Mapped[list[ApplicationEvent]] = relationship(order_by="ApplicationEvent.id", back_populates="application")
     review: Mapped[Review | None] = relationship(back_populates="application", lazy="selectin")
 
 
@@ -232,6 +232,7 @@ class ApplicationEvent(Base):
     note: Mapped[str | None] = mapped_column(String(200))  # the reason, shown to the guardian
     actor: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    application: Mapped[Application] = relationship(back_populates="history")
 
 
 class Review(Base):
