@@ -88,13 +88,23 @@ def make_app(sqlite: bool, database: str = PG_DB):
             conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{database}"')
         url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}"
-    app = create_app("development", SQLALCHEMY_DATABASE_URI=url)
+    app = create_app("development", SQLALCHEMY_DATABASE_URI=url, BENCH_BARE_ENDPOINT=True)  # the three ceilings too
     logging.getLogger("api.access").setLevel(logging.WARNING)  # the in-process app's requests: not one log line each
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         with unit_of_work(db.session):
             seed_demo(db.session, app.config)
     return app, url
+
+
+def ceiling(client, method: str, path: str, status: int) -> Callable[[], None]:
+    """One of bench/load.py's three ceilings (the opt-in bench switch), called as the paths are."""
+
+    def call():
+        response = client.open(path, method=method)
+        assert response.status_code == status, response.get_data(as_text=True)
+
+    return call
 
 
 def scenario(app):
@@ -184,6 +194,9 @@ def scenario(app):
 
     day = date.today() + timedelta(days=1)
     return {
+        "ceiling: constant answer": ceiling(client, "GET", "/api/v1/_bench/constant", 200),
+        "ceiling: one read": ceiling(client, "GET", "/api/v1/_bench/read", 200),
+        "ceiling: one write": ceiling(client, "POST", "/api/v1/_bench/write", 201),
         "read: district lookup": read("/api/v1/admission/district?lat=28.68&lon=121.42", auth=False),
         "read: schools near": read("/api/v1/admission/schools?near=28.68,121.42&limit=10", auth=False),
         "read: green-coin balance": read("/api/v1/greencoins/me"),
@@ -200,6 +213,16 @@ def scenario(app):
     }
 
 
+def median_ms(call: Callable[[], object], times: int) -> float:
+    """The median wall time of ``times`` calls, in ms: the test client's whole request, Python and round trips."""
+    took = []
+    for _ in range(times):
+        started = time.perf_counter()
+        call()
+        took.append(time.perf_counter() - started)
+    return sorted(took)[len(took) // 2] * 1000 if took else float("nan")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
@@ -209,6 +232,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25, help="functions shown in the profile")
     parser.add_argument("--database", default=PG_DB, help="the PostgreSQL database to recreate (never `test`)")
     parser.add_argument("--only", help="profile only the paths whose name contains this")
+    parser.add_argument("--timed", type=int, default=20, help="calls of each path timed for the median (after the counted one)")
     args = parser.parse_args()
     app, url = make_app(args.sqlite, args.database)
     paths = scenario(app)
@@ -217,12 +241,12 @@ def main() -> None:
     with app.app_context():
         recorder = Recorder(db.engine)
     print(f"database: {url}")
-    print(f"{'path':<41}{'statements':>11}{'commits':>9}{'first release':>15}{'ms in SQL':>11}{'ms total':>10}")
+    print(f"{'path':<41}{'statements':>11}{'commits':>9}{'first release':>15}{'ms in SQL':>11}{'ms total':>10}{'median ms':>11}")
     for name, call in paths.items():
         call()  # warm: the process's caches, as in a running server
         _, elapsed = recorder.record(call)
         sql_ms = sum(t for _, t in recorder.statements) * 1000
-        took = f"{sql_ms:>11.2f}{elapsed * 1000:>10.2f}"
+        took = f"{sql_ms:>11.2f}{elapsed * 1000:>10.2f}{median_ms(call, args.timed):>11.2f}"
         first = FIRST_RELEASE.get(name, "—")
         print(f"{name:<41}{len(recorder.statements):>11}{recorder.commits:>9}{first:>15}{took}")
         if args.verbose:
