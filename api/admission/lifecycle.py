@@ -44,10 +44,12 @@ def record(application: Application, status: ApplicationStatus, step: str, actor
     event = ApplicationEvent(status=status, step=step, actor=actor, note=note[:200])
     if at is not None:
         event.at = at
-    event.application = application  # the backref queues it on the history without loading the history first
     session = object_session(application)
-    if session is not None:  # backrefs no longer cascade into the session (SQLAlchemy 2): add it ourselves
-        session.add(event)
+    if session is None:
+        application.history.append(event)  # a new application: saved with it; a detached one: fails loudly
+        return
+    event.application = application  # the backref queues it on the history without loading the history first
+    session.add(event)  # backrefs no longer cascade into the session (SQLAlchemy 2)
 
 
 def actions(application: Application, now: datetime) -> dict[str, bool]:

@@ -9,10 +9,14 @@ reloads it when one of its tables changes:
 - a process reads ``ref_versions`` (one query for every table) at most once every ``RECHECK_SECONDS``, so another
   process's change is seen within a second of its commit;
 - the process that commits a change through the ORM sees it at once: the session's ``after_commit`` makes the next
-  use re-read the versions.
+  use re-read the versions;
+- versions and values are read on a connection of their own, outside the request's transaction: only committed
+  data is ever held (a transaction that wrote reference data reads its own view, uncached).
 
-The cached values serve reads only. A write that decides on reference data (coins for a behaviour, a booking's
-capacity, an application's catchment school) reads the rows under its own transaction, as before.
+The cached values serve reads, and the catchment index (which school's 学区 holds a point) also serves the
+application submit, as it did before this module: within a second of a catchment import committed in another
+process. A write that decides on rows (coins for a behaviour, a booking's capacity, the catchment school's row)
+reads them under its own transaction.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Integer, String, event, select
+from sqlalchemy import Engine, Integer, String, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.common.db import Base
@@ -55,24 +59,36 @@ def invalidate() -> None:
         _values.clear()
 
 
-def _current_versions(session: Session, url: str) -> dict[str, int]:
-    if time.monotonic() - _checked_at.get(url, float("-inf")) < RECHECK_SECONDS:
-        return _versions[url]
-    versions = dict(session.execute(select(ReferenceVersion.name, ReferenceVersion.version)).all())
+def _current_versions(engine: Engine, url: str) -> dict[str, int]:
+    versions = _versions.get(url)
+    if versions is not None and time.monotonic() - _checked_at.get(url, float("-inf")) < RECHECK_SECONDS:
+        return versions
+    with engine.connect() as conn:  # committed versions only: never a transaction's own, perhaps rolled back, bump
+        versions = dict(conn.execute(select(ReferenceVersion.name, ReferenceVersion.version)).all())
     with _lock:
         _versions[url], _checked_at[url] = versions, time.monotonic()
     return versions
 
 
 def cached(session: Session, name: str, tables: tuple[str, ...], load: Callable[[Session], T]) -> T:
-    """``load(session)``'s value, computed again only after one of ``tables`` changed. It must be immutable."""
-    url = session.get_bind().engine.url.render_as_string()
-    versions = _current_versions(session, url)
+    """``load``'s value on committed data, computed again only after one of ``tables`` changed. It must be immutable.
+
+    The versions and the value are read outside the session's transaction, so what is held is always committed
+    data under its committed version: a transaction's own uncommitted (and perhaps later rolled back) writes never
+    reach the other requests. A session that has itself written reference data in its transaction gets its own
+    view, loaded through it and not held.
+    """
+    if session.info.get("reference_written"):
+        return load(session)
+    engine = session.get_bind().engine
+    url = engine.url.render_as_string()
+    versions = _current_versions(engine, url)
     key = tuple(versions.get(table, 0) for table in tables)
     held = _values.get((url, name))
     if held is not None and held[0] == key:
         return held[1]
-    value = load(session)  # a change committed during the load is seen by the next version read
+    with Session(engine) as committed:  # a change committed during the load is seen by the next version read
+        value = load(committed)
     with _lock:
         _values[(url, name)] = (key, value)
     return value

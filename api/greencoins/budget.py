@@ -70,6 +70,8 @@ def draw(session: Session, at: datetime, coins: int, default: int = DEFAULT_MONT
     if coins <= 0:
         return 0
     month = month_of(at)
+    if any(isinstance(row, MonthlyBudget) for row in session.dirty):
+        session.flush()  # a grant of an earlier draw in this transaction (through lock_month) must count first
     with session.no_autoflush:  # the award's pending rows (a new day's earnings) go in once, with their final values
         fits = session.execute(
             update(MonthlyBudget)

@@ -12,14 +12,18 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.orm.exc import DetachedInstanceError
 
-from api.admission.models import School
+from api.admission.lifecycle import record
+from api.admission.models import Application, ApplicationStatus, School
 from api.auth.roles import ECO_OFFICIAL
 from api.common import reference
 from api.common.db import local_now, unit_of_work
 from api.extensions import db
+from api.greencoins.models import Behavior
+from api.greencoins.service import daily_caps
 from api.pickup.models import CollectionBoat
-from tests.admission.helpers import admission_world
+from tests.admission.helpers import admission_world, make_application, make_school
 from tests.assertions import counted_statements
 from tests.factories import staff_headers
 from tests.greencoins.helpers import green_world, resident
@@ -130,3 +134,35 @@ def test_an_officials_new_daily_cap_shows_in_the_balance_at_once(client):
     assert client.patch("/api/v1/greencoins/behaviors/green_travel", json={"active": False}, headers=official).status_code == 200
     caps = client.get("/api/v1/greencoins/me", headers=headers).json["today_remaining_cap"]
     assert caps["walking"] == 35 and "green_travel" not in caps
+
+
+def test_a_transactions_own_reference_write_is_never_held_for_others_even_once_rolled_back(monkeypatch):
+    green_world()
+    monkeypatch.setattr(reference, "RECHECK_SECONDS", 0.0)  # every use reads the versions: "a second later" each time
+    assert dict(daily_caps(db.session))["walking"] == 20
+    db.session.commit()
+    db.session.get_one(Behavior, "walking").daily_cap_coins = 99  # a transaction changes the cap ...
+    db.session.flush()
+    assert dict(daily_caps(db.session))["walking"] == 99  # ... sees its own change ...
+    db.session.rollback()  # ... and fails; then another process commits a change, which takes the same version number
+    elsewhere("UPDATE gc_behaviors SET daily_cap_coins = 35 WHERE code = 'walking'")
+    assert dict(daily_caps(db.session))["walking"] == 35
+
+
+def test_a_core_write_in_an_open_transaction_is_not_held_before_it_commits(monkeypatch):
+    green_world()
+    monkeypatch.setattr(reference, "RECHECK_SECONDS", 0.0)
+    db.session.execute(text("UPDATE gc_behaviors SET daily_cap_coins = 77 WHERE code = 'walking'"))  # not noted by the ORM
+    assert dict(daily_caps(db.session))["walking"] == 20  # what is held is committed data
+    db.session.rollback()
+    assert dict(daily_caps(db.session))["walking"] == 20
+
+
+def test_a_step_on_a_detached_application_fails_loudly_rather_than_being_lost():
+    admission_world()
+    application_id = make_application(make_school("历史测试学校")).id
+    db.session.expunge_all()
+    application = db.session.get_one(Application, application_id)
+    db.session.expunge(application)
+    with pytest.raises(DetachedInstanceError):
+        record(application, ApplicationStatus.REVIEWING, "review_started", "official:t", "开始审核")

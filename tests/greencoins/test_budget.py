@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from api.auth.models import AuditEntry
-from api.common.db import SHANGHAI
+from api.common.db import SHANGHAI, unit_of_work
 from api.extensions import db
 from api.greencoins import budget
+from api.greencoins.models import MonthlyBudget
 from tests.assertions import assert_error_shape
 from tests.factories import staff_headers
 from tests.greencoins.helpers import green_world, resident, set_budget, this_month
@@ -69,3 +70,13 @@ def test_the_burn_rate_projects_the_day_the_budget_runs_out():
     set_budget(f"{year}-04", 3000, issued=10)
     slow = budget.burn_rate(db.session, now=datetime(year, 4, 10, tzinfo=SHANGHAI))
     assert not slow.runs_out_this_month
+
+
+def test_two_draws_in_one_transaction_both_count_when_the_first_creates_the_months_row():
+    """A batch that awards twice in one transaction (the first creates the month's row under lock): both grants land."""
+    at = datetime(2031, 3, 10, 12, tzinfo=SHANGHAI)
+    with unit_of_work(db.session):
+        assert budget.draw(db.session, at, 10, default=1000) == 10  # no row for 2031-03 yet: lock_month creates it
+        assert budget.draw(db.session, at, 5, default=1000) == 5
+    db.session.expire_all()
+    assert db.session.get_one(MonthlyBudget, "2031-03").issued == 15
