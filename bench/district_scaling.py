@@ -20,8 +20,9 @@ from shapely.geometry import mapping
 from sqlalchemy import insert
 
 from api import create_app
-from api.admission.geo import catchment_school_id, invalidate
+from api.admission.geo import catchment_school_id
 from api.admission.models import Level, School
+from api.common import reference
 from api.common.db import utcnow
 from api.extensions import db
 from api.seed.admission import EAST, NORTH, SOUTH, WEST, catchment_polygons
@@ -52,7 +53,7 @@ def measure(count: int, folder: str) -> tuple[float, float]:
             ],
         )
         db.session.commit()
-        invalidate()
+        reference.invalidate()
         rng = random.Random(1)
         points = [(rng.uniform(SOUTH, NORTH), rng.uniform(WEST, EAST)) for _ in range(LOOKUPS)]
         started = time.perf_counter()

@@ -13,7 +13,6 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import make_url
 
 from api import create_app
-from api.admission.geo import invalidate as invalidate_catchments
 from api.common import reference
 from api.extensions import db, limiter
 from api.seed.demo import seed_demo
@@ -106,8 +105,7 @@ def _app_context(app):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(delete(table))
         limiter.reset()
-        invalidate_catchments()  # the tables were emptied behind the app's back
-        reference.invalidate()
+        reference.invalidate()  # the tables were emptied behind the app's back
 
 
 @pytest.fixture
@@ -159,5 +157,4 @@ def load_demo(app) -> None:
         if conn.dialect.name == "postgresql":
             for sequence, table, column in conn.execute(text(OWNED_SEQUENCES)):
                 conn.execute(text(f'SELECT setval(:s, coalesce((SELECT max("{column}") FROM "{table}"), 0) + 1, false)'), {"s": sequence})
-    invalidate_catchments()
     reference.invalidate()

@@ -29,11 +29,6 @@ class _Index:
     trees: dict[Level, tuple[STRtree, list[int]]]
 
 
-def invalidate() -> None:
-    """Forget the index and every other held reference (after catchments change behind the session's back)."""
-    reference.invalidate()
-
-
 def _build(session: Session) -> _Index:
     trees = {}
     for level in Level:

@@ -16,7 +16,6 @@ from shapely.geometry import shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.admission.geo import invalidate
 from api.admission.models import (
     Address,
     CityPointsRecord,
@@ -30,6 +29,7 @@ from api.admission.models import (
     SocialInsuranceRecord,
     StudentRecord,
 )
+from api.common import reference
 from api.common.db import unit_of_work, utcnow
 from api.common.pii import InvalidIdNumber, hash_id_number
 
@@ -188,5 +188,5 @@ def import_catchments(session: Session, text: str) -> int:
             if geometry.geom_type not in ("Polygon", "MultiPolygon") or not geometry.is_valid:
                 raise RowRejected(f"第 {number} 个要素: 学区必须是有效的多边形 (invalid polygon)")
             school.catchment, school.catchment_updated_at = feature["geometry"], utcnow()
-    invalidate()
+    reference.invalidate()
     return len(features)

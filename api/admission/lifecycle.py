@@ -130,7 +130,7 @@ def guarded(session: Session, citizen_id: int, application_id: int, *, for_answe
     """An application for a child the caller guards; any other answers 404 as if it did not exist.
 
     ``for_answer`` (the status read, which changes nothing): the application comes with what its answer shows
-    (school, review, history) in one query, so the read is 4 round trips (the token check's citizen, the
+    (school, review, history) in one query, so the read is 3 round trips (the token check's citizen, the
     application, the guardianship check) instead of 7. A write loads the plain row and locks it with
     ``lock_application``.
     """

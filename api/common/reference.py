@@ -46,9 +46,9 @@ class ReferenceVersion(Base):
 
 
 _lock = threading.Lock()
-_versions: dict[str, dict[str, int]] = {}  # database URL -> table -> version, as last read
-_checked_at: dict[str, float] = {}  # database URL -> monotonic time of that read
-_values: dict[tuple[str, str], tuple[tuple[int, ...], Any]] = {}  # (URL, name) -> (its tables' versions, the value)
+_versions: dict[Engine, dict[str, int]] = {}  # database -> table -> version, as last read
+_checked_at: dict[Engine, float] = {}  # database -> monotonic time of that read
+_values: dict[tuple[Engine, str], tuple[tuple[int, ...], Any]] = {}  # (database, name) -> (its tables' versions, the value)
 
 
 def invalidate() -> None:
@@ -59,14 +59,14 @@ def invalidate() -> None:
         _values.clear()
 
 
-def _current_versions(engine: Engine, url: str) -> dict[str, int]:
-    versions = _versions.get(url)
-    if versions is not None and time.monotonic() - _checked_at.get(url, float("-inf")) < RECHECK_SECONDS:
+def _current_versions(engine: Engine) -> dict[str, int]:
+    versions = _versions.get(engine)
+    if versions is not None and time.monotonic() - _checked_at.get(engine, float("-inf")) < RECHECK_SECONDS:
         return versions
     with engine.connect() as conn:  # committed versions only: never a transaction's own, perhaps rolled back, bump
         versions = dict(conn.execute(select(ReferenceVersion.name, ReferenceVersion.version)).all())
     with _lock:
-        _versions[url], _checked_at[url] = versions, time.monotonic()
+        _versions[engine], _checked_at[engine] = versions, time.monotonic()
     return versions
 
 
@@ -81,16 +81,15 @@ def cached(session: Session, name: str, tables: tuple[str, ...], load: Callable[
     if session.info.get("reference_written"):
         return load(session)
     engine = session.get_bind().engine
-    url = engine.url.render_as_string()
-    versions = _current_versions(engine, url)
+    versions = _current_versions(engine)
     key = tuple(versions.get(table, 0) for table in tables)
-    held = _values.get((url, name))
+    held = _values.get((engine, name))
     if held is not None and held[0] == key:
         return held[1]
     with Session(engine) as committed:  # a change committed during the load is seen by the next version read
         value = load(committed)
     with _lock:
-        _values[(url, name)] = (key, value)
+        _values[(engine, name)] = (key, value)
     return value
 
 

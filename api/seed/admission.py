@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.admission.calendar import admission_year
-from api.admission.geo import invalidate
 from api.admission.models import (
     Address,
     Application,
@@ -36,6 +35,7 @@ from api.admission.offers import accept, decline
 from api.admission.runs import run_allocation
 from api.admission.service import set_seat_plan
 from api.auth.models import Citizen
+from api.common import reference
 from api.common.db import unit_of_work, utcnow
 from api.common.pii import hash_id_number, mask_id_number
 from api.seed.residents import DEMO_RESIDENTS, JIAOJIANG, make_id_number, resident
@@ -335,7 +335,7 @@ def seed_admission(session: Session, pii_key: str, *, with_applications: bool = 
             if with_applications:
                 _applications(session, schools, rng, year)
                 _primary_allocation(session, rng, year)
-    invalidate()
+    reference.invalidate()
     schools = session.scalar(select(func.count()).select_from(School))
     return (
         f"admission {year}: {schools} schools, {session.scalar(select(func.count()).select_from(Address))} "

@@ -18,9 +18,9 @@ from sqlalchemy import JSON, func, insert, select
 from sqlalchemy.orm import Session
 
 from api.admission.calendar import admission_year
-from api.admission.geo import invalidate
 from api.admission.models import Address, Application, ApplicationStatus, Level, School, SeatPlan
 from api.auth.models import Citizen
+from api.common import reference
 from api.common.db import SHANGHAI, utcnow
 from api.greencoins.accounts import rebuild_monthly_earnings
 from api.greencoins.models import Account, EntryKind, LedgerEntry
@@ -337,7 +337,7 @@ def seed_synthetic(session: Session, scale: float, progress: Progress, seed: int
     # and the receipt SMS those pickups sent
     _bulk(session, SmsMessage, _receipt_messages(n["messages"], run, now, rng), progress, "sms messages")
     session.commit()
-    invalidate()
+    reference.invalidate()
     return n
 
 
